@@ -1,0 +1,211 @@
+// Package config loads attrib's settings with the precedence the contract
+// fixes: command-line flag > ATTRIB_* environment variable > YAML config file
+// > built-in default. Flags are applied by the caller (cmd/attrib); this
+// package owns the defaults, the file and the environment.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// EnvPrefix starts every environment variable attrib reads.
+const EnvPrefix = "ATTRIB_"
+
+// maxFileBytes bounds the config file; a real one is a few KB.
+const maxFileBytes = 1 << 20
+
+// Config is every setting attrib reads from a file or the environment.
+// The YAML key path, upper-cased and joined with '_' after EnvPrefix, is the
+// environment variable: crawl.max_pages -> ATTRIB_CRAWL_MAX_PAGES.
+type Config struct {
+	DB      string `yaml:"db"`      // SQLite store path
+	Redis   string `yaml:"redis"`   // redis://host:port/db; empty for the embedded store
+	Verbose bool   `yaml:"verbose"` // debug logging on stderr
+	Quiet   bool   `yaml:"quiet"`   // no progress, warnings only
+	Crawl   Crawl  `yaml:"crawl"`
+	Match   Match  `yaml:"match"`
+}
+
+// Crawl holds crawler settings.
+type Crawl struct {
+	Depth          int      `yaml:"depth"`
+	MaxPages       int      `yaml:"max_pages"`
+	Scope          string   `yaml:"scope"`
+	Rate           float64  `yaml:"rate"`
+	Workers        int      `yaml:"workers"`
+	IgnoreRobots   bool     `yaml:"ignore_robots"`
+	UserAgent      string   `yaml:"user_agent"`
+	Timeout        Duration `yaml:"timeout"`
+	MaxPageBytes   int64    `yaml:"max_page_bytes"`
+	MaxImageBytes  int64    `yaml:"max_image_bytes"`
+	MaxImagePixels int64    `yaml:"max_image_pixels"`
+	MaxRedirects   int      `yaml:"max_redirects"`
+	SkipImages     bool     `yaml:"skip_images"`
+}
+
+// Match holds matcher thresholds.
+type Match struct {
+	MinPassageWords  int     `yaml:"min_passage_words"`
+	MinScore         float64 `yaml:"min_score"`
+	ImageMaxDistance int     `yaml:"image_max_distance"`
+}
+
+// Duration is a time.Duration written as "20s" in YAML and the environment.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration as a Go duration string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// Default returns the built-in defaults.
+func Default() Config {
+	return Config{
+		DB: "attrib.db",
+		Crawl: Crawl{
+			Depth: 3, Scope: "host", Rate: 4, Workers: 8,
+			Timeout:        Duration(20 * time.Second),
+			MaxPageBytes:   10 << 20,
+			MaxImageBytes:  20 << 20,
+			MaxImagePixels: 50_000_000,
+			MaxRedirects:   10,
+		},
+		Match: Match{MinPassageWords: 12, MinScore: 0.5, ImageMaxDistance: 10},
+	}
+}
+
+// Load returns the defaults, overlaid with the YAML file at path (if path is
+// not empty), overlaid with the environment as returned by lookup (nil means
+// os.LookupEnv). Unknown keys in the file are errors, so typos surface.
+func Load(path string, lookup func(string) (string, bool)) (Config, error) {
+	cfg := Default()
+	if path != "" {
+		if err := loadFile(path, &cfg); err != nil {
+			return Config{}, err
+		}
+	}
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	if err := applyEnv(reflect.ValueOf(&cfg).Elem(), EnvPrefix, lookup); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+func loadFile(path string, cfg *Config) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
+	if err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	if len(data) > maxFileBytes {
+		return fmt.Errorf("config %s: larger than %d bytes", path, maxFileBytes)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	return nil
+}
+
+// EnvNames lists every environment variable Load reads, for --help.
+func EnvNames() []string {
+	var names []string
+	walkFields(reflect.TypeOf(Config{}), EnvPrefix, func(name string, _ []int) {
+		names = append(names, name)
+	})
+	return names
+}
+
+func walkFields(t reflect.Type, prefix string, fn func(name string, index []int)) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if key == "" || key == "-" {
+			continue
+		}
+		name := prefix + strings.ToUpper(key)
+		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeOf(Duration(0)) {
+			walkFields(f.Type, name+"_", func(n string, idx []int) {
+				fn(n, append([]int{i}, idx...))
+			})
+			continue
+		}
+		fn(name, []int{i})
+	}
+}
+
+func applyEnv(v reflect.Value, prefix string, lookup func(string) (string, bool)) error {
+	var firstErr error
+	walkFields(v.Type(), prefix, func(name string, index []int) {
+		raw, ok := lookup(name)
+		if !ok || firstErr != nil {
+			return
+		}
+		if err := setValue(v.FieldByIndex(index), raw); err != nil {
+			firstErr = fmt.Errorf("environment %s=%q: %w", name, raw, err)
+		}
+	})
+	return firstErr
+}
+
+func setValue(f reflect.Value, raw string) error {
+	raw = strings.TrimSpace(raw)
+	if f.Type() == reflect.TypeOf(Duration(0)) {
+		d, err := time.ParseDuration(raw)
+		if err != nil {
+			return err
+		}
+		f.SetInt(int64(d))
+		return nil
+	}
+	switch f.Kind() {
+	case reflect.String:
+		f.SetString(raw)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return errors.New("want true or false")
+		}
+		f.SetBool(b)
+	case reflect.Int, reflect.Int64:
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return errors.New("want an integer")
+		}
+		f.SetInt(n)
+	case reflect.Float64:
+		x, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return errors.New("want a number")
+		}
+		f.SetFloat(x)
+	default:
+		return fmt.Errorf("unsupported setting type %s", f.Type())
+	}
+	return nil
+}
