@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/attrib/attrib/crawler/workfile"
+	"github.com/attrib/attrib/matcher"
+	"github.com/attrib/attrib/store"
+)
+
+type registerOptions struct {
+	creator string
+	title   string
+	license string
+	json    bool
+}
+
+func newRegisterCommand(g *globalOptions) *cobra.Command {
+	var o registerOptions
+	cmd := &cobra.Command{
+		Use:   "register --creator NAME [--title T] [--license L] [--json] PATH...",
+		Short: "Register files as works of a creator",
+		Long: `Register each file as one work of the creator. A folder registers every
+supported file inside it, recursively (other files are skipped and listed).
+
+Texts: .txt .md .rst .html .htm (HTML is registered as the text a reader sees).
+Images: .jpg .jpeg .png .gif .webp.
+
+Registering identical content for the same creator again is a no-op that
+returns the existing work.`,
+		Example: `  attrib register --creator "Ada Lovelace" --license CC-BY-4.0 essays/
+  attrib register --creator "Ada Lovelace" --title "Notes on the Engine" notes.md`,
+		Args: usageArgs(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRegister(cmd.Context(), o, g, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.creator, "creator", "", "creator the works belong to (required)")
+	f.StringVar(&o.title, "title", "", "title of the work (only with a single file; default: the file's base name)")
+	f.StringVar(&o.license, "license", "", "license of the works, e.g. CC-BY-4.0 or all-rights-reserved")
+	f.BoolVar(&o.json, "json", false, `print {"works":[...]} as JSON`)
+	_ = cmd.MarkFlagRequired("creator")
+	return cmd
+}
+
+func runRegister(ctx context.Context, o registerOptions, g *globalOptions, args []string) error {
+	if o.creator == "" {
+		return usageError{errors.New("--creator must not be empty")}
+	}
+	files, skipped, err := workfile.Expand(ctx, args)
+	if err != nil {
+		return err
+	}
+	if o.title != "" && len(files) != 1 {
+		return usageError{fmt.Errorf("--title needs exactly one file, got %d", len(files))}
+	}
+	for _, s := range skipped {
+		g.logger.Debug("skipped: not a supported work type", "file", s)
+	}
+	if len(files) == 0 {
+		return errors.New("no supported files to register")
+	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	m, err := matcher.New(st, matcherOptions(g))
+	if err != nil {
+		return usageError{err}
+	}
+	var works []store.Work
+	var failed int
+	for _, path := range files {
+		w, created, err := registerFile(ctx, m, o, path)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if len(files) == 1 {
+				return err
+			}
+			failed++
+			g.logger.Error("not registered", "file", path, "err", err)
+			continue
+		}
+		works = append(works, w)
+		if !o.json && !g.cfg.Quiet {
+			state := "registered"
+			if !created {
+				state = "already registered"
+			}
+			fmt.Fprintf(g.stdout, "%s\t%s\t%s\t%s\t%s\n", w.ID, w.Kind, w.Title, state, path)
+		}
+	}
+	if o.json {
+		if err := writeJSON(g.stdout, worksJSON(works)); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be registered (see messages above)", failed, len(files))
+	}
+	return nil
+}
+
+func registerFile(ctx context.Context, m *matcher.Matcher, o registerOptions, path string) (store.Work, bool, error) {
+	f, err := workfile.Read(path, workfile.DefaultLimits())
+	if err != nil {
+		return store.Work{}, false, err
+	}
+	title := f.Title
+	if o.title != "" {
+		title = o.title
+	}
+	return m.Register(ctx, matcher.Input{
+		Creator: o.creator, Title: title, License: o.license, Kind: f.Kind, Data: f.Data, Text: f.Text,
+	})
+}

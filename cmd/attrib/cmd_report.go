@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/attrib/attrib/matcher/report"
+)
+
+type reportOptions struct {
+	scan    string
+	creator string
+	format  string
+	output  string
+}
+
+func newReportCommand(g *globalOptions) *cobra.Command {
+	var o reportOptions
+	cmd := &cobra.Command{
+		Use:   "report [--scan ID|latest] [--creator NAME] [--format json|md|csv|html] [-o FILE]",
+		Short: "Render a stored scan's attribution report",
+		Example: `  attrib report                         # latest scan, Markdown
+  attrib report --scan s_20261127T101500Z_3f9c --format json -o report.json
+  attrib report --creator "Ada Lovelace"   # only Ada's works`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runReport(cmd.Context(), o, g)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.scan, "scan", "latest", "scan ID, or latest")
+	f.StringVar(&o.creator, "creator", "", "only matches of this creator's works")
+	f.StringVar(&o.format, "format", "md", "json or md (csv and html are not yet supported)")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of stdout")
+	return cmd
+}
+
+func runReport(ctx context.Context, o reportOptions, g *globalOptions) error {
+	format, err := report.ParseFormat(o.format)
+	if err != nil {
+		return usageError{err}
+	}
+	if err := report.Supported(format); err != nil {
+		return err
+	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	id := o.scan
+	if id == "latest" {
+		id = ""
+	}
+	rep, err := report.FromStore(ctx, st, id, o.creator)
+	if err != nil {
+		return err
+	}
+	if o.output != "" {
+		return writeReportFile(o.output, rep, format)
+	}
+	return report.Render(g.stdout, rep, format)
+}

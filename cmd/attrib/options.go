@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/attrib/attrib/cmd/attrib/internal/config"
+	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/store/sqlite"
+)
+
+// globalOptions are the flags every command has, resolved with the config
+// file and environment into cfg before a command runs.
+type globalOptions struct {
+	configFile string
+	db         string
+	redis      string
+	verbose    bool
+	quiet      bool
+
+	cfg    config.Config
+	stdout io.Writer
+	stderr io.Writer
+	logger *slog.Logger
+}
+
+func (g *globalOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&g.configFile, "config", "", "YAML config file (default $ATTRIB_CONFIG); flags override env, env overrides file")
+	fs.StringVar(&g.db, "db", "", "embedded SQLite store (default $ATTRIB_DB, else ./attrib.db)")
+	fs.StringVar(&g.redis, "redis", "", "Redis URL to use as queue and store instead of SQLite (default $ATTRIB_REDIS)")
+	fs.BoolVarP(&g.verbose, "verbose", "v", false, "debug logging on stderr")
+	fs.BoolVar(&g.quiet, "quiet", false, "no progress output; only warnings and errors on stderr")
+}
+
+// resolve loads the config with flag > env > file > default precedence.
+func (g *globalOptions) resolve(cmd *cobra.Command) error {
+	path := g.configFile
+	if path == "" {
+		path = os.Getenv("ATTRIB_CONFIG")
+	}
+	cfg, err := config.Load(path, os.LookupEnv)
+	if err != nil {
+		return usageError{err}
+	}
+	fs := cmd.Flags()
+	if fs.Changed("db") {
+		cfg.DB = g.db
+	}
+	if fs.Changed("redis") {
+		cfg.Redis = g.redis
+	}
+	if fs.Changed("verbose") {
+		cfg.Verbose = g.verbose
+	}
+	if fs.Changed("quiet") {
+		cfg.Quiet = g.quiet
+	}
+	if cfg.Verbose && cfg.Quiet {
+		return usageError{errors.New("--verbose and --quiet exclude each other")}
+	}
+	g.cfg = cfg
+	level := slog.LevelInfo
+	switch {
+	case cfg.Verbose:
+		level = slog.LevelDebug
+	case cfg.Quiet:
+		level = slog.LevelWarn
+	}
+	g.logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: level}))
+	return nil
+}
+
+// openStore opens the configured backend.
+func (g *globalOptions) openStore(ctx context.Context) (store.Store, error) {
+	if g.cfg.Redis != "" {
+		return nil, errors.New("the Redis backend is not available in this version; use the embedded store (--db)")
+	}
+	db, err := sqlite.Open(ctx, g.cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// progress reports whether progress lines should go to stderr.
+func (g *globalOptions) progress() bool { return !g.cfg.Quiet }
+
+// defaults returns the built-in defaults, shown in --help.
+func (g *globalOptions) defaults() config.Config { return config.Default() }

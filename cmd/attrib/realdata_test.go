@@ -1,0 +1,114 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// sharedData returns ../shared/data, skipping the test when it is absent
+// (a clone elsewhere) and failing when CI is set.
+func sharedData(t testing.TB, sub string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", "data", sub)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("shared test data missing in CI: %v", err)
+		}
+		t.Skipf("shared test data not available (%v); skipping", err)
+	}
+	return p
+}
+
+// TestRealSitePydoc crawls the real Python documentation site on loopback
+// with a sample of its reStructuredText sources registered, and checks that
+// each source is attributed to its own page.
+func TestRealSitePydoc(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls 500 pages; skipped with -short")
+	}
+	site := sharedData(t, "site-pydoc")
+	sources := sharedData(t, "site-pydoc-sources")
+	srv := httptest.NewServer(http.FileServer(http.Dir(site)))
+	defer srv.Close()
+
+	var all []string
+	err := filepath.WalkDir(sources, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".rst.txt") {
+			rel, _ := filepath.Rel(sources, p)
+			all = append(all, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(all)
+	// Every 8th source (a fixed, data-blind sample) plus the changelog, whose page is not on the site.
+	var picked []string
+	for i := 0; i < len(all); i += 8 {
+		picked = append(picked, all[i])
+	}
+	picked = append(picked, "whatsnew/changelog.rst.txt")
+	c := newCLI(t)
+	for _, rel := range picked {
+		c.ok("register", "--quiet", "--creator", "PSF", "--title", rel, filepath.Join(sources, rel))
+	}
+	if len(picked) < 41 {
+		t.Fatalf("only %d sources registered", len(picked))
+	}
+
+	rep := decodeReport(t, c.ok("crawl", "--quiet", "--rate", "0", "--depth", "10", "--json", srv.URL+"/index.html"))
+	t.Logf("crawl: %d pages, %d errors, %d skipped, %d matches", rep.Scan.Stats.Pages, rep.Scan.Stats.Errors, rep.Scan.Stats.Skipped, len(rep.Matches))
+
+	own := make(map[string]bool) // sources attributed to their own page with passages
+	var wrong []string
+	for _, m := range rep.Matches {
+		page := strings.TrimPrefix(m.Found.URL, srv.URL+"/")
+		if strings.TrimSuffix(m.Work.Title, ".rst.txt")+".html" == page {
+			if len(m.Evidence.Passages) > 0 {
+				own[m.Work.Title] = true
+			}
+			continue
+		}
+		wrong = append(wrong, m.Work.Title+" -> "+page)
+	}
+	expected := len(picked) - 1 // the changelog has no page
+	var missed []string
+	for _, rel := range picked[:len(picked)-1] {
+		if !own[rel] {
+			missed = append(missed, rel)
+		}
+	}
+	recall := float64(len(own)) / float64(expected)
+	precision := float64(len(own)) / float64(len(own)+len(wrong))
+	t.Logf("recall %.3f (%d/%d), precision %.3f (%d attributions to other pages)", recall, len(own), expected, precision, len(wrong))
+	t.Logf("missed: %v", missed)
+	for _, w := range wrong {
+		t.Logf("other page: %s", w)
+	}
+	if recall < 0.9 {
+		t.Errorf("recall %.3f < 0.9", recall)
+	}
+	if own["whatsnew/changelog.rst.txt"] {
+		t.Errorf("changelog has no page but was attributed to one")
+	}
+}

@@ -1,0 +1,123 @@
+package fetch
+
+import (
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/attrib/attrib/crawler/extract"
+)
+
+// callKey is the colly.Context key of a call's *call.
+const callKey = "attrib.fetch.call"
+
+// call is the state of one FetchPage or FetchImage. The collector is
+// synchronous, so the callbacks run in the calling goroutine: no lock.
+type call struct {
+	image    bool
+	maxBytes int64
+
+	final       string // URL after redirects
+	status      int
+	contentType string
+	header      http.Header
+	size        int64
+	body        []byte // images only
+	result      extract.Result
+	parsed      bool
+	err         error // why the call failed in a callback
+}
+
+func callOf(ctx *colly.Context) *call {
+	cl, _ := ctx.GetAny(callKey).(*call)
+	return cl
+}
+
+// onHeaders records the response and aborts the transfer, before reading
+// the body, when it cannot be used.
+func onHeaders(r *colly.Response) {
+	cl := callOf(r.Ctx)
+	if cl == nil {
+		return
+	}
+	cl.final = r.Request.URL.String()
+	cl.status = r.StatusCode
+	cl.header = *r.Headers
+	cl.contentType = r.Headers.Get("Content-Type")
+	if err := cl.check(r); err != nil {
+		cl.err = err
+		r.Request.Abort()
+	}
+}
+
+func (cl *call) check(r *colly.Response) error {
+	if r.StatusCode < 200 || r.StatusCode > 299 {
+		return &StatusError{Code: r.StatusCode, URL: cl.final}
+	}
+	if err := cl.checkType(); err != nil {
+		return err
+	}
+	// The transport undoes the gzip it asks for and drops the header; colly
+	// would gunzip anything else (and *.xml.gz) without a bound.
+	ce := strings.TrimSpace(strings.ToLower(r.Headers.Get("Content-Encoding")))
+	if (ce != "" && ce != "identity") || strings.HasSuffix(strings.ToLower(r.Request.URL.Path), ".xml.gz") {
+		return fmt.Errorf("%w %q", ErrEncoding, ce)
+	}
+	if n, err := strconv.ParseInt(r.Headers.Get("Content-Length"), 10, 64); err == nil && n > cl.maxBytes {
+		return fmt.Errorf("%w: content-length %d exceeds %d bytes", ErrTooLarge, n, cl.maxBytes)
+	}
+	return nil
+}
+
+// checkType accepts HTML for pages (an empty type is sniffed by colly) and
+// raster image types for images.
+func (cl *call) checkType() error {
+	if cl.contentType == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(cl.contentType)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(strings.Split(cl.contentType, ";")[0]))
+	}
+	switch {
+	case cl.image && strings.HasPrefix(mt, "image/") && mt != "image/svg+xml":
+		return nil
+	case cl.image:
+		return fmt.Errorf("%w (content type %q)", ErrNotImage, cl.contentType)
+	case mt == "text/html" || mt == "application/xhtml+xml":
+		return nil
+	}
+	return fmt.Errorf("%w (content type %q)", ErrNotHTML, cl.contentType)
+}
+
+// onResponse checks the body against the cap: colly reads at most cap+1
+// bytes, so a longer body was cut and is refused, not parsed.
+func onResponse(r *colly.Response) {
+	cl := callOf(r.Ctx)
+	if cl == nil {
+		return
+	}
+	cl.size = int64(len(r.Body))
+	if cl.size > cl.maxBytes {
+		cl.err = fmt.Errorf("%w: body exceeds %d bytes", ErrTooLarge, cl.maxBytes)
+		r.Body = nil // nothing for colly to parse
+		return
+	}
+	if cl.image {
+		cl.body = r.Body
+	}
+}
+
+// onHTML extracts the page from colly's parsed document.
+func onHTML(e *colly.HTMLElement) {
+	cl := callOf(e.Response.Ctx)
+	if cl == nil || cl.image || cl.err != nil || cl.parsed {
+		return
+	}
+	cl.parsed = true
+	cl.result = extract.FromSelection(e.DOM, e.Request.URL)
+}

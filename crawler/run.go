@@ -1,0 +1,284 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/attrib/attrib/crawler/fetch"
+	"github.com/attrib/attrib/crawler/frontier"
+	"github.com/attrib/attrib/matcher/imagefp"
+)
+
+// ErrRunning is returned by Run while another Run of the same Crawler is
+// in progress.
+var ErrRunning = errors.New("crawler is already running")
+
+// run is the state one Run shares between its workers.
+type run struct {
+	*Crawler
+	front   frontier.Frontier
+	fetcher *fetch.Fetcher
+	limiter *frontier.HostLimiter
+	seen    *frontier.SeenSet // canonical image URLs fetched in this crawl
+	h       Handler
+}
+
+// Run crawls until the frontier is drained, ctx is cancelled or the
+// frontier fails. f nil means an in-memory frontier built from the
+// options; Run pushes the seeds to f either way. It returns the final
+// stats; after a cancellation the error wraps ctx.Err().
+func (c *Crawler) Run(ctx context.Context, f frontier.Frontier, h Handler) (Stats, error) {
+	if h == nil {
+		return Stats{}, errors.New("crawl: nil handler")
+	}
+	if !c.running.CompareAndSwap(false, true) {
+		return Stats{}, ErrRunning
+	}
+	defer c.running.Store(false)
+	c.n.reset()
+	f, err := c.openFrontier(f)
+	if err != nil {
+		return Stats{}, err
+	}
+	err = c.crawl(ctx, f, h)
+	stats := c.Stats()
+	switch {
+	case ctx.Err() != nil:
+		return stats, fmt.Errorf("crawl interrupted: %w", ctx.Err())
+	case err != nil:
+		return stats, fmt.Errorf("crawl: %w", err)
+	}
+	return stats, nil
+}
+
+// openFrontier returns f, or a new in-memory frontier when f is nil, and
+// publishes its stats to Stats when it has any.
+func (c *Crawler) openFrontier(f frontier.Frontier) (frontier.Frontier, error) {
+	if f == nil {
+		if len(c.opts.Seeds) == 0 {
+			return nil, errors.New("crawl: no seed URLs")
+		}
+		m, err := frontier.NewMemory(frontier.Options{
+			Scope: c.opts.Scope, Seeds: c.opts.Seeds, MaxDepth: c.opts.MaxDepth, MaxPages: c.opts.MaxPages,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("crawl: %w", err)
+		}
+		f = m
+	}
+	if s, ok := f.(interface{ Stats() frontier.Stats }); ok {
+		fn := s.Stats
+		c.front.Store(&fn)
+	} else {
+		c.front.Store(nil)
+	}
+	return f, nil
+}
+
+// crawl runs the worker pool over f.
+func (c *Crawler) crawl(ctx context.Context, f frontier.Frontier, h Handler) error {
+	seeds := make([]frontier.Job, len(c.opts.Seeds))
+	for i, s := range c.opts.Seeds {
+		seeds[i] = frontier.Job{URL: s}
+	}
+	if _, err := f.Push(ctx, seeds...); err != nil {
+		return fmt.Errorf("push seeds: %w", err)
+	}
+	limiter, err := frontier.NewHostLimiter(c.opts.Rate)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	fetcher, err := fetch.New(gctx, fetch.Options{
+		UserAgent: c.opts.UserAgent, IgnoreRobots: c.opts.IgnoreRobots, Timeout: c.opts.Timeout,
+		MaxPageBytes: c.opts.MaxPageBytes, MaxImageBytes: c.opts.MaxImageBytes,
+		MaxRedirects: c.opts.MaxRedirects, Transport: c.opts.Transport,
+	})
+	if err != nil {
+		return err
+	}
+	defer fetcher.Close()
+	r := &run{Crawler: c, front: f, fetcher: fetcher, limiter: limiter, seen: frontier.NewSeenSet(0), h: h}
+	for range c.opts.Workers {
+		g.Go(func() error { return r.work(gctx) })
+	}
+	return g.Wait()
+}
+
+// work processes jobs until the frontier is drained. It returns an error
+// only when the crawl must stop.
+func (r *run) work(ctx context.Context) error {
+	for {
+		j, err := r.front.Pop(ctx)
+		if errors.Is(err, frontier.ErrDrained) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.process(ctx, j); err != nil {
+			return err // not acknowledged: at-least-once frontiers retry it
+		}
+		if err := r.front.Done(ctx, j); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			r.log.Warn("frontier did not take the acknowledgement", "url", j.URL, "err", err)
+		}
+	}
+}
+
+// process crawls one job. Bad pages are counted, not returned: the error
+// is for cancellation and frontier failures.
+func (r *run) process(ctx context.Context, j frontier.Job) error {
+	if err := r.limiter.Wait(ctx, hostOf(j.URL)); err != nil {
+		return err
+	}
+	fp, err := r.fetcher.FetchPage(ctx, j.URL)
+	if err != nil {
+		return r.pageFailed(ctx, j, err)
+	}
+	r.n.pages.Add(1)
+	r.n.bytes.Add(fp.Bytes)
+	if err := r.pushLinks(ctx, j, fp); err != nil {
+		return err
+	}
+	p := &Page{
+		URL: fp.URL, Referrer: j.Referrer, Depth: j.Depth, Status: fp.Status, Title: validUTF8(fp.Title),
+		Text: validUTF8(fp.Text), Canonical: fp.Canonical, Bytes: fp.Bytes, Signals: fp.Signals,
+	}
+	r.log.Debug("page", "url", p.URL, "depth", p.Depth, "bytes", p.Bytes, "links", len(fp.Links), "images", len(fp.Images))
+	if !r.opts.SkipImages {
+		if p.Images, err = r.images(ctx, p.URL, fp.Images); err != nil {
+			return err
+		}
+	}
+	if err := r.h.HandlePage(ctx, p); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		r.n.handlerErrs.Add(1)
+		r.log.Warn("page handler failed", "url", p.URL, "err", err)
+	}
+	return nil
+}
+
+// pageFailed counts a failed fetch as skipped or as an error.
+func (r *run) pageFailed(ctx context.Context, j frontier.Job, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	switch {
+	case errors.Is(err, fetch.ErrRobots):
+		r.n.robots.Add(1)
+	case errors.Is(err, fetch.ErrNotHTML):
+		r.n.notHTML.Add(1)
+	default:
+		r.n.pageErrors.Add(1)
+		r.log.Warn("page failed", "url", j.URL, "referrer", j.Referrer, "err", err)
+		return nil
+	}
+	r.log.Debug("page skipped", "url", j.URL, "reason", err)
+	return nil
+}
+
+// pushLinks queues the page's links one level deeper, unless the page is
+// at the maximum depth.
+func (r *run) pushLinks(ctx context.Context, j frontier.Job, fp *fetch.Page) error {
+	if j.Depth >= r.opts.MaxDepth || len(fp.Links) == 0 {
+		return nil
+	}
+	jobs := make([]frontier.Job, len(fp.Links))
+	for i, l := range fp.Links {
+		jobs[i] = frontier.Job{URL: l, Depth: j.Depth + 1, Referrer: fp.URL}
+	}
+	if _, err := r.front.Push(ctx, jobs...); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("push links of %s: %w", fp.URL, err)
+	}
+	return nil
+}
+
+// images fetches and fingerprints the page's images not fetched before in
+// this crawl. Failures are counted and logged; only cancellation returns.
+func (r *run) images(ctx context.Context, pageURL string, raws []string) ([]Image, error) {
+	var out []Image
+	for _, raw := range raws {
+		u, err := frontier.Canonical(raw)
+		if err != nil {
+			r.log.Debug("image url ignored", "url", raw, "page", pageURL, "err", err)
+			continue
+		}
+		// A full seen set (millions of images) stops dedupe, not fetching.
+		if isNew, err := r.seen.Add(u); !isNew && err == nil {
+			continue
+		}
+		img, err := r.image(ctx, u, pageURL)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if err != nil {
+			r.imageFailed(u, pageURL, err)
+			continue
+		}
+		out = append(out, img)
+	}
+	return out, nil
+}
+
+// image fetches and fingerprints one image.
+func (r *run) image(ctx context.Context, u, pageURL string) (Image, error) {
+	if err := r.limiter.Wait(ctx, hostOf(u)); err != nil {
+		return Image{}, err
+	}
+	data, err := r.fetcher.FetchImage(ctx, u)
+	if err != nil {
+		return Image{}, err
+	}
+	r.n.bytes.Add(int64(len(data)))
+	h, err := imagefp.Compute(data, r.opts.ImageLimits)
+	if err != nil {
+		return Image{}, fmt.Errorf("fingerprint %s: %w", u, err)
+	}
+	r.n.images.Add(1)
+	return Image{URL: u, PageURL: pageURL, Hashes: h, Bytes: int64(len(data))}, nil
+}
+
+// imageFailed counts a failed image as skipped or as an error.
+func (r *run) imageFailed(u, pageURL string, err error) {
+	switch {
+	case errors.Is(err, fetch.ErrRobots):
+		r.n.robots.Add(1)
+	case errors.Is(err, fetch.ErrNotImage):
+		r.n.notImage.Add(1)
+	default:
+		r.n.imageErrors.Add(1)
+		r.log.Warn("image not fingerprinted", "url", u, "page", pageURL, "err", err)
+		return
+	}
+	r.log.Debug("image skipped", "url", u, "page", pageURL, "reason", err)
+}
+
+// hostOf returns the host[:port] of a URL, the rate limiter's key.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return strings.ToLower(u.Host)
+}
+
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}

@@ -1,0 +1,167 @@
+// Package scan runs a crawl as a stored scan: it creates the scan record,
+// feeds every crawled page and image to the matcher, stores the matches as
+// they are found, and closes the scan with its stats — also when the crawl
+// is interrupted, so nothing found before the interruption is lost.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/attrib/attrib/crawler"
+	"github.com/attrib/attrib/crawler/extract"
+	"github.com/attrib/attrib/matcher"
+	"github.com/attrib/attrib/store"
+)
+
+// Store is what a scan run needs of the store.
+type Store interface {
+	CreateScan(ctx context.Context, s store.Scan) (store.Scan, error)
+	UpdateScan(ctx context.Context, s store.Scan) error
+	PutMatches(ctx context.Context, scanID string, ms []store.Match) error
+}
+
+// Progress is a snapshot of a running scan.
+type Progress struct {
+	Stats   crawler.Stats
+	Matches int64
+	Elapsed time.Duration
+}
+
+// Runner runs crawl scans.
+type Runner struct {
+	Store   Store
+	Matcher *matcher.Matcher
+	Logger  *slog.Logger
+	// OnProgress, when set, is called about every ProgressEvery while a
+	// crawl runs, and once at the end.
+	OnProgress    func(Progress)
+	ProgressEvery time.Duration
+}
+
+// Crawl crawls from opts.Seeds and returns the finished scan. An interrupted
+// or failed crawl is stored as failed with what it found so far, and the
+// error is returned with the scan.
+func (r *Runner) Crawl(ctx context.Context, opts crawler.Options) (store.Scan, error) {
+	c, err := crawler.New(opts, r.logger())
+	if err != nil {
+		return store.Scan{}, err
+	}
+	sc, err := r.Store.CreateScan(ctx, store.Scan{
+		Kind: "crawl", Targets: opts.Seeds, State: store.ScanRunning, StartedAt: time.Now().UTC(),
+	})
+	if err != nil {
+		return store.Scan{}, fmt.Errorf("create scan: %w", err)
+	}
+	h := &handler{r: r, scanID: sc.ID}
+	stop := r.reportProgress(c, h)
+	stats, runErr := c.Run(ctx, nil, h)
+	stop()
+	sc.Stats = toStoreStats(stats)
+	sc.FinishedAt = time.Now().UTC()
+	sc.State = store.ScanFinished
+	if runErr != nil {
+		sc.State, sc.Error = store.ScanFailed, runErr.Error()
+	}
+	// The scan is closed even when ctx was cancelled: use a fresh context.
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := r.Store.UpdateScan(uctx, sc); err != nil {
+		return sc, errors.Join(runErr, fmt.Errorf("close scan %s: %w", sc.ID, err))
+	}
+	return sc, runErr
+}
+
+func (r *Runner) logger() *slog.Logger {
+	if r.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return r.Logger
+}
+
+func (r *Runner) reportProgress(c *crawler.Crawler, h *handler) (stop func()) {
+	if r.OnProgress == nil {
+		return func() {}
+	}
+	every := r.ProgressEvery
+	if every <= 0 {
+		every = time.Second
+	}
+	start := time.Now()
+	snapshot := func() Progress {
+		return Progress{Stats: c.Stats(), Matches: h.matches.Load(), Elapsed: time.Since(start)}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				r.OnProgress(snapshot())
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		r.OnProgress(snapshot())
+	}
+}
+
+func toStoreStats(s crawler.Stats) store.Stats {
+	return store.Stats{Pages: s.Pages, Images: s.Images, Bytes: s.Bytes, Errors: s.Errors, Skipped: s.Skipped}
+}
+
+// handler matches each crawled page and stores its matches.
+type handler struct {
+	r       *Runner
+	scanID  string
+	matches atomic.Int64
+}
+
+func (h *handler) HandlePage(ctx context.Context, p *crawler.Page) error {
+	m := h.r.Matcher
+	found := matcher.Found{URL: p.URL, PageURL: p.URL}
+	ms, err := m.MatchText(ctx, found, p.Text)
+	if err != nil {
+		return err
+	}
+	for _, img := range p.Images {
+		ms = append(ms, m.MatchImage(ctx, matcher.Found{URL: img.URL, PageURL: p.URL}, img.Hashes)...)
+	}
+	if len(ms) == 0 {
+		return nil
+	}
+	if oo := optOut(p.Signals); oo != nil {
+		for i := range ms {
+			ms[i].OptOut = oo
+		}
+	}
+	if err := h.r.Store.PutMatches(ctx, h.scanID, ms); err != nil {
+		return fmt.Errorf("store matches of %s: %w", p.URL, err)
+	}
+	h.matches.Add(int64(len(ms)))
+	return nil
+}
+
+// optOut turns extracted signals into the report's opt-out record. Every
+// signal extract returns is a reservation of AI use.
+func optOut(sigs []extract.Signal) *store.OptOut {
+	if len(sigs) == 0 {
+		return &store.OptOut{Reserved: false}
+	}
+	oo := &store.OptOut{Reserved: true}
+	for _, s := range sigs {
+		oo.Signals = append(oo.Signals, store.OptOutSignal{Kind: s.Kind, Value: s.Value, Source: s.Source})
+	}
+	return oo
+}

@@ -1,0 +1,144 @@
+package imagefp
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/image/draw"
+)
+
+// dataDir returns the shared test data folder (../shared/data next to the
+// module root). It skips the test when the folder is missing, and fails it
+// instead when the environment variable CI is set.
+func dataDir(tb testing.TB) string {
+	tb.Helper()
+	data, err := findDataDir()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			tb.Fatalf("shared test data missing (CI is set): %v", err)
+		}
+		tb.Skipf("shared test data missing, skipping: %v", err)
+	}
+	return data
+}
+
+// findDataDir walks up from the working directory to go.mod and returns
+// ../shared/data from there if it holds images/.
+func findDataDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+	data := filepath.Join(dir, "..", "shared", "data")
+	if _, err := os.Stat(filepath.Join(data, "images")); err != nil {
+		return "", err
+	}
+	return data, nil
+}
+
+// readImageFile reads a file under <data>/images.
+func readImageFile(tb testing.TB, rel string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(dataDir(tb), "images", rel))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// mustCompute fingerprints data with DefaultLimits or fails.
+func mustCompute(tb testing.TB, name string, data []byte) Hashes {
+	tb.Helper()
+	h, err := Compute(data, DefaultLimits())
+	if err != nil {
+		tb.Fatalf("%s: %v", name, err)
+	}
+	return h
+}
+
+// decodeImage decodes encoded bytes with the registered decoders.
+func decodeImage(tb testing.TB, data []byte) image.Image {
+	tb.Helper()
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return img
+}
+
+// toRGBA copies img into an RGBA image with origin (0, 0).
+func toRGBA(img image.Image) *image.RGBA {
+	b := img.Bounds()
+	dst := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(dst, dst.Bounds(), img, b.Min, draw.Src)
+	return dst
+}
+
+// scaled returns img resized by factor with Catmull-Rom.
+func scaled(img image.Image, factor float64) image.Image {
+	b := img.Bounds()
+	w := max(1, int(float64(b.Dx())*factor+0.5))
+	h := max(1, int(float64(b.Dy())*factor+0.5))
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	return dst
+}
+
+// cropped returns img with frac of its width and height cut from each side.
+func cropped(img image.Image, frac float64) image.Image {
+	b := img.Bounds()
+	dx, dy := int(float64(b.Dx())*frac), int(float64(b.Dy())*frac)
+	r := image.Rect(b.Min.X+dx, b.Min.Y+dy, b.Max.X-dx, b.Max.Y-dy)
+	dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	draw.Draw(dst, dst.Bounds(), img, r.Min, draw.Src)
+	return dst
+}
+
+// brightened returns img with delta added to every channel (clamped).
+func brightened(img image.Image, delta int) image.Image {
+	dst := toRGBA(img)
+	for i, v := range dst.Pix {
+		if i%4 == 3 {
+			continue
+		}
+		dst.Pix[i] = uint8(min(255, max(0, int(v)+delta)))
+	}
+	return dst
+}
+
+// encodeJPEG encodes img as JPEG at quality q.
+func encodeJPEG(tb testing.TB, img image.Image, q int) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// encodePNG encodes img as PNG with the fastest compression.
+func encodePNG(tb testing.TB, img image.Image) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}

@@ -1,0 +1,147 @@
+package imagefp
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestPHashHex(t *testing.T) {
+	tests := []struct {
+		v    uint64
+		want string
+	}{
+		{0, "0000000000000000"},
+		{0xdeadbeef, "00000000deadbeef"},
+		{^uint64(0), "ffffffffffffffff"},
+		{0x8000000000000001, "8000000000000001"},
+	}
+	for _, tt := range tests {
+		got := Hashes{PHash: tt.v}.PHashHex()
+		if got != tt.want {
+			t.Errorf("PHashHex(%x) = %s, want %s", tt.v, got, tt.want)
+		}
+		back, err := ParsePHash(got)
+		if err != nil || back != tt.v {
+			t.Errorf("ParsePHash(%s) = %x, %v", got, back, err)
+		}
+	}
+}
+
+func TestParsePHash(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    uint64
+		wantErr bool
+	}{
+		{in: "00000000DEADBEEF", want: 0xdeadbeef},
+		{in: "", wantErr: true},
+		{in: "deadbeef", wantErr: true},
+		{in: "0x00000000deadbe", wantErr: true},
+		{in: "+00000000deadbee", wantErr: true},
+		{in: "00000000deadbeeg", wantErr: true},
+		{in: "00000000deadbeef0", wantErr: true},
+		{in: " 0000000deadbeef", wantErr: true},
+	}
+	for _, tt := range tests {
+		got, err := ParsePHash(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("ParsePHash(%q) = %x, %v; want %x, error %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestEncodeRoundTrip(t *testing.T) {
+	sha := strings.Repeat("0123456789abcdef", 4)
+	tests := []struct {
+		name string
+		in   Hashes
+		want Hashes // zero: same as in
+	}{
+		{name: "computed", in: Hashes{SHA256: sha, PHash: 0xfedcba9876543210, Width: 2560, Height: 1920, Format: "jpeg"}},
+		{name: "zero", in: Hashes{}},
+		{name: "max sizes", in: Hashes{SHA256: sha, PHash: ^uint64(0), Width: 1<<31 - 1, Height: 1, Format: "webp"}},
+		{
+			name: "uppercase sha is canonicalised",
+			in:   Hashes{SHA256: strings.ToUpper(sha), Format: "png"},
+			want: Hashes{SHA256: sha, Format: "png"},
+		},
+		{
+			name: "malformed sha and negative size are dropped",
+			in:   Hashes{SHA256: "xyz", PHash: 7, Width: -3, Height: 4},
+			want: Hashes{PHash: 7, Height: 4},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := tt.want
+			if want == (Hashes{}) {
+				want = tt.in
+			}
+			data := Encode(tt.in)
+			got, err := Decode(data)
+			if err != nil || got != want {
+				t.Fatalf("Decode(Encode(%+v)) = %+v, %v; want %+v", tt.in, got, err, want)
+			}
+		})
+	}
+	if n := len(Encode(Hashes{SHA256: sha, PHash: 1, Width: 2560, Height: 1920, Format: "jpeg"})); n > 52 {
+		t.Errorf("encoding of a typical fingerprint is %d bytes", n)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	good := Encode(Hashes{SHA256: strings.Repeat("ab", 32), PHash: 42, Width: 300, Height: 200, Format: "png"})
+	withVersion := func(v byte) []byte { b := append([]byte(nil), good...); b[0] = v; return b }
+	withFlags := func(f byte) []byte { b := append([]byte(nil), good...); b[9] = f; return b }
+	longFormat := Encode(Hashes{Format: strings.Repeat("x", maxFormatLen+1)})
+	tests := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"empty", nil, ErrCorrupt},
+		{"version 0", withVersion(0), ErrEncodingVersion},
+		{"version 2", withVersion(Version + 1), ErrEncodingVersion},
+		{"only version", good[:1], ErrCorrupt},
+		{"truncated sha", good[:20], ErrCorrupt},
+		{"truncated format", good[:len(good)-1], ErrCorrupt},
+		{"trailing byte", append(append([]byte(nil), good...), 0), ErrCorrupt},
+		{"unknown flag", withFlags(0x80), ErrCorrupt},
+		{"format too long", longFormat, ErrCorrupt},
+		{"non-minimal varint", append(good[:42:42], 0x80, 0x00, 1, 1, 0), ErrCorrupt},
+		{"overlong varint", append(good[:42:42], 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01), ErrCorrupt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := Decode(tt.data)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if h != (Hashes{}) {
+				t.Errorf("got %+v alongside the error", h)
+			}
+		})
+	}
+	_, err := Decode(withVersion(9))
+	if err == nil || !strings.Contains(err.Error(), "got 9, this build reads 1") {
+		t.Errorf("version error %q does not say which versions", err)
+	}
+}
+
+// FuzzDecode: Decode never panics, and what it accepts re-encodes to the
+// same bytes (the encoding is canonical).
+func FuzzDecode(f *testing.F) {
+	f.Add(Encode(Hashes{SHA256: strings.Repeat("cd", 32), PHash: 9, Width: 10, Height: 20, Format: "gif"}))
+	f.Add(Encode(Hashes{}))
+	f.Add([]byte{Version})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h, err := Decode(data)
+		if err != nil {
+			return
+		}
+		if again := Encode(h); string(again) != string(data) {
+			t.Fatalf("Decode accepted %x but re-encodes to %x", data, again)
+		}
+	})
+}

@@ -1,0 +1,101 @@
+package matcher
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/attrib/attrib/matcher/imagefp"
+	"github.com/attrib/attrib/store"
+)
+
+// Found says where content was found.
+type Found struct {
+	URL     string // the page, image or record URL
+	PageURL string // for an image: the page embedding it; empty means URL
+	Dataset string // audits: the dataset file
+	Record  string // audits: the record locator
+}
+
+func (f Found) match(workID, method string) store.Match {
+	page := f.PageURL
+	if page == "" {
+		page = f.URL
+	}
+	return store.Match{WorkID: workID, FoundURL: f.URL, PageURL: page, Dataset: f.Dataset, Record: f.Record, Method: method}
+}
+
+// MatchText attributes a found text (a page's extracted main text or a
+// dataset record) to registered text works. Every result was verified by
+// aligning passages of at least the configured length.
+func (m *Matcher) MatchText(ctx context.Context, f Found, text string) ([]store.Match, error) {
+	results, err := m.text.Match(ctx, text, m.workText)
+	if err != nil {
+		return nil, fmt.Errorf("match text of %s: %w", f.URL, err)
+	}
+	var out []store.Match
+	for _, r := range results {
+		if _, ok := m.Work(r.WorkID); !ok {
+			continue
+		}
+		mt := f.match(r.WorkID, "text")
+		mt.Score, mt.WorkCoverage, mt.FoundCoverage = r.Score, r.WorkCoverage, r.FoundCoverage
+		mt.Evidence = store.Evidence{Passages: r.Passages, Algorithm: "winnow"}
+		out = append(out, mt)
+	}
+	return out, nil
+}
+
+func (m *Matcher) workText(ctx context.Context, id string) (string, error) {
+	w, err := m.reg.Work(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return w.Text, nil
+}
+
+// MatchImage attributes a found image to registered image works: exactly by
+// SHA-256, else by perceptual-hash distance within ImageMaxDistance.
+func (m *Matcher) MatchImage(_ context.Context, f Found, h imagefp.Hashes) []store.Match {
+	seen := make(map[string]bool)
+	var out []store.Match
+	m.mu.RLock()
+	exact := append([]string(nil), m.bySHA[h.SHA256]...)
+	m.mu.RUnlock()
+	for _, id := range exact {
+		w, ok := m.Work(id)
+		if !ok || w.Kind != store.KindImage {
+			continue
+		}
+		seen[id] = true
+		zero := 0
+		mt := f.match(id, "exact")
+		mt.Score, mt.WorkCoverage, mt.FoundCoverage = 1, 1, 1
+		mt.Evidence = store.Evidence{Algorithm: "sha256", Distance: &zero, Bits: 256, Transform: "none"}
+		out = append(out, mt)
+	}
+	for _, hit := range m.images.Search(h.PHash, m.opts.ImageMaxDistance) {
+		if seen[hit.ID] {
+			continue
+		}
+		seen[hit.ID] = true
+		d := hit.Distance
+		mt := f.match(hit.ID, "image")
+		mt.Score = imageScore(d, m.opts.ImageMaxDistance)
+		mt.WorkCoverage, mt.FoundCoverage = 1, 1
+		mt.Evidence = store.Evidence{Algorithm: "phash", Distance: &d, Bits: imagefp.PHashBits, Transform: "none"}
+		out = append(out, mt)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out
+}
+
+// imageScore maps a Hamming distance to a confidence: 1 at distance 0,
+// falling linearly to 0.5 at the threshold, the edge of the near-duplicate
+// range measured on real photos.
+func imageScore(d, max int) float64 {
+	if max <= 0 {
+		return 1
+	}
+	return 1 - 0.5*float64(d)/float64(max)
+}

@@ -1,0 +1,196 @@
+package matcher
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/attrib/attrib/matcher/hamming"
+	"github.com/attrib/attrib/matcher/imagefp"
+	"github.com/attrib/attrib/matcher/textfp"
+	"github.com/attrib/attrib/matcher/textmatch"
+	"github.com/attrib/attrib/store"
+)
+
+// Options holds every matching threshold.
+type Options struct {
+	// Text holds the text engine's thresholds (passage length, score).
+	Text textmatch.Options
+	// ImageMaxDistance is the largest pHash Hamming distance (of 64 bits)
+	// that counts as the same image.
+	ImageMaxDistance int
+	// ImageLimits bounds decoding of registered images.
+	ImageLimits imagefp.Limits
+}
+
+// DefaultOptions returns thresholds chosen for precision on the open web: a
+// match needs an aligned passage long enough not to be a common phrase, or
+// an image hash within the near-duplicate radius measured in matcher/imagefp.
+func DefaultOptions() Options {
+	return Options{
+		Text:             textmatch.DefaultOptions(),
+		ImageMaxDistance: imagefp.DefaultMaxDistance,
+		ImageLimits:      imagefp.DefaultLimits(),
+	}
+}
+
+// Registry is the part of the store the matcher needs.
+type Registry interface {
+	PutWork(ctx context.Context, w store.Work, fps []store.Fingerprint) (store.Work, bool, error)
+	Work(ctx context.Context, id string) (store.Work, error)
+	Works(ctx context.Context, f store.WorkFilter) ([]store.Work, error)
+	Fingerprints(ctx context.Context, algorithm string, fn func(store.Fingerprint) error) error
+}
+
+// Matcher registers works and matches found content against them. It is
+// safe for concurrent use.
+type Matcher struct {
+	reg    Registry
+	opts   Options
+	text   *textmatch.Engine
+	images *hamming.Index
+
+	mu    sync.RWMutex // guards works and bySHA
+	works map[string]store.Work
+	bySHA map[string][]string // content SHA-256 -> work IDs
+}
+
+// New returns a matcher over reg with an empty index; call Load to index
+// the works already registered. It fails on invalid thresholds.
+func New(reg Registry, opts Options) (*Matcher, error) {
+	text, err := textmatch.New(opts.Text)
+	if err != nil {
+		return nil, fmt.Errorf("text matcher: %w", err)
+	}
+	if opts.ImageMaxDistance < 0 || opts.ImageMaxDistance > imagefp.PHashBits {
+		return nil, fmt.Errorf("image max distance %d: want 0..%d", opts.ImageMaxDistance, imagefp.PHashBits)
+	}
+	return &Matcher{
+		reg:    reg,
+		opts:   opts,
+		text:   text,
+		images: hamming.NewWithRadius(opts.ImageMaxDistance),
+		works:  make(map[string]store.Work),
+		bySHA:  make(map[string][]string),
+	}, nil
+}
+
+// Load indexes every registered work and fingerprint in the store.
+// Fingerprints of an unknown format version are skipped with an error count
+// in the result, so an old binary keeps working on a newer store.
+func (m *Matcher) Load(ctx context.Context) (skipped int, err error) {
+	works, err := m.reg.Works(ctx, store.WorkFilter{})
+	if err != nil {
+		return 0, fmt.Errorf("load works: %w", err)
+	}
+	for _, w := range works {
+		m.addWork(w)
+	}
+	err = m.reg.Fingerprints(ctx, "", func(fp store.Fingerprint) error {
+		if err := m.addFingerprint(fp); err != nil {
+			skipped++
+		}
+		return nil
+	})
+	if err != nil {
+		return skipped, fmt.Errorf("load fingerprints: %w", err)
+	}
+	return skipped, nil
+}
+
+func (m *Matcher) addWork(w store.Work) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	w.Text = "" // metadata only; the engine asks the store for text when it verifies
+	if _, ok := m.works[w.ID]; !ok {
+		m.bySHA[w.SHA256] = append(m.bySHA[w.SHA256], w.ID)
+	}
+	m.works[w.ID] = w
+}
+
+func (m *Matcher) addFingerprint(fp store.Fingerprint) error {
+	switch fp.Algorithm {
+	case textfp.Algorithm:
+		return m.text.Add(fp.WorkID, fp.Data)
+	case imagefp.Algorithm:
+		h, err := imagefp.Decode(fp.Data)
+		if err != nil {
+			return err
+		}
+		m.images.Add(fp.WorkID, h.PHash)
+		return nil
+	}
+	return fmt.Errorf("unknown fingerprint algorithm %q", fp.Algorithm)
+}
+
+// Work returns a registered work's metadata (no text).
+func (m *Matcher) Work(id string) (store.Work, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	w, ok := m.works[id]
+	return w, ok
+}
+
+// Len returns the number of indexed works.
+func (m *Matcher) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.works)
+}
+
+// Input is a work to register.
+type Input struct {
+	Creator string
+	Title   string
+	License string
+	Kind    store.WorkKind
+	Data    []byte // the file's bytes; its SHA-256 identifies the content
+	Text    string // text works: the text to fingerprint
+}
+
+// ErrNoContent is returned for a work without usable content.
+var ErrNoContent = errors.New("work has no content to fingerprint")
+
+// Register fingerprints in, stores it and indexes it. Registering the same
+// content for the same creator again returns the existing work, created=false.
+func (m *Matcher) Register(ctx context.Context, in Input) (store.Work, bool, error) {
+	sum := sha256.Sum256(in.Data)
+	w := store.Work{
+		Creator: in.Creator, Title: in.Title, License: in.License, Kind: in.Kind,
+		SHA256: hex.EncodeToString(sum[:]), Size: int64(len(in.Data)),
+	}
+	var fp store.Fingerprint
+	switch in.Kind {
+	case store.KindText:
+		data, tokens := m.text.Fingerprint(in.Text)
+		if tokens == 0 {
+			return store.Work{}, false, ErrNoContent
+		}
+		w.Text = in.Text
+		fp = store.Fingerprint{Algorithm: textfp.Algorithm, Version: textfp.Version, Data: data}
+	case store.KindImage:
+		h, err := imagefp.Compute(in.Data, m.opts.ImageLimits)
+		if err != nil {
+			return store.Work{}, false, err
+		}
+		fp = store.Fingerprint{Algorithm: imagefp.Algorithm, Version: imagefp.Version, Data: imagefp.Encode(h)}
+	default:
+		return store.Work{}, false, fmt.Errorf("%w: kind %q", store.ErrInvalid, in.Kind)
+	}
+	stored, created, err := m.reg.PutWork(ctx, w, []store.Fingerprint{fp})
+	if err != nil {
+		return store.Work{}, false, err
+	}
+	if _, known := m.Work(stored.ID); !known {
+		m.addWork(stored)
+		fp.WorkID = stored.ID
+		if err := m.addFingerprint(fp); err != nil {
+			return stored, created, fmt.Errorf("index %s: %w", stored.ID, err)
+		}
+	}
+	stored.Text = ""
+	return stored, created, nil
+}
