@@ -30,8 +30,16 @@ type Options struct {
 // match needs an aligned passage long enough not to be a common phrase, or
 // an image hash within the near-duplicate radius measured in matcher/imagefp.
 func DefaultOptions() Options {
+	text := textmatch.DefaultOptions()
+	// Report from 24 aligned words (score 0.75), not from the engine's 12:
+	// on real documentation, 12-20 word passages shared by unrelated pages
+	// were stock phrases ("Traceback (most recent call last): ...",
+	// "on success, or NULL on failure"); a creator's excerpt worth reporting
+	// is a sentence or two lines of verse and more. Lower match.min_score to
+	// see the short ones too.
+	text.MinScore = 0.75
 	return Options{
-		Text:             textmatch.DefaultOptions(),
+		Text:             text,
 		ImageMaxDistance: imagefp.DefaultMaxDistance,
 		ImageLimits:      imagefp.DefaultLimits(),
 	}

@@ -94,7 +94,7 @@ func TestRegisterCrawlReport(t *testing.T) {
 		t.Errorf("scans does not list %s", rep.Scan.ID)
 	}
 	md := c.ok("report", "--scan", rep.Scan.ID)
-	if !strings.Contains(md, "the-lighthouse-keeper.txt") || !strings.Contains(md, "someone is awake") {
+	if !strings.Contains(md, "the-lighthouse-keeper.txt") || !strings.Contains(md, "Still she polishes the lens") {
 		t.Errorf("markdown report lacks the work or its evidence:\n%s", md)
 	}
 	again2 := decodeReport(t, c.ok("report", "--format", "json"))

@@ -24,7 +24,6 @@ Settings: flags override ATTRIB_* environment variables, which override the
 --config YAML file (see configs/attrib.example.yaml), which overrides defaults.`,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
-		Args:              cobra.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return g.resolve(cmd) },
 	}
 	g.addFlags(root.PersistentFlags())

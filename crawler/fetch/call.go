@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gocolly/colly/v2"
+	"golang.org/x/net/html/charset"
 
 	"github.com/attrib/attrib/crawler/extract"
 )
@@ -109,7 +111,27 @@ func onResponse(r *colly.Response) {
 	}
 	if cl.image {
 		cl.body = r.Body
+		return
 	}
+	r.Body = toUTF8(r.Body, cl.contentType)
+}
+
+// toUTF8 decodes an HTML body that is not UTF-8 and whose Content-Type
+// names no charset (colly converts those that do) by its BOM or <meta>
+// charset, else as windows-1252. The result is at most 3 times as long.
+func toUTF8(body []byte, contentType string) []byte {
+	if utf8.Valid(body) || strings.Contains(strings.ToLower(contentType), "charset") {
+		return body
+	}
+	e, name, _ := charset.DetermineEncoding(body, "text/html")
+	if name == "utf-8" {
+		return body
+	}
+	out, err := e.NewDecoder().Bytes(body)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // onHTML extracts the page from colly's parsed document.

@@ -293,6 +293,18 @@ func TestFetchInvalidUTF8(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=iso-8859-1")
 		io.WriteString(w, "<p>caf\xe9</p>")
 	})
+	mux.HandleFunc("/meta-latin1", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<meta charset=\"iso-8859-1\"><p>caf\xe9</p>")
+	})
+	mux.HandleFunc("/no-type", func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Content-Type"] = nil // no sniffing by net/http
+		io.WriteString(w, "<!DOCTYPE html><title>sniffed</title><p>café</p>")
+	})
+	mux.HandleFunc("/no-type-binary", func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Content-Type"] = nil
+		w.Write([]byte("\x00\x01\x02\x03binary"))
+	})
 	srv := newServer(t, mux)
 	f := newFetcher(t, Options{})
 	p, err := f.FetchPage(context.Background(), srv.URL+"/bad")
@@ -302,9 +314,14 @@ func TestFetchInvalidUTF8(t *testing.T) {
 	if !utf8.ValidString(p.Text) || !utf8.ValidString(p.Title) || !strings.Contains(p.Text, "text") {
 		t.Errorf("text %q, title %q", p.Text, p.Title)
 	}
-	p, err = f.FetchPage(context.Background(), srv.URL+"/latin1")
-	if err != nil || !strings.Contains(p.Text, "café") {
-		t.Errorf("latin-1 page: %v, text %q", err, p.Text)
+	for _, path := range []string{"/latin1", "/meta-latin1", "/no-type"} {
+		p, err = f.FetchPage(context.Background(), srv.URL+path)
+		if err != nil || !strings.Contains(p.Text, "café") {
+			t.Errorf("%s: %v, page %+v", path, err, p)
+		}
+	}
+	if _, err := f.FetchPage(context.Background(), srv.URL+"/no-type-binary"); !errors.Is(err, ErrNotHTML) {
+		t.Errorf("binary without a content type: %v, want ErrNotHTML", err)
 	}
 }
 

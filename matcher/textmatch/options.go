@@ -21,7 +21,7 @@ type Options struct {
 	// skipped tokens on either side (changed, inserted or deleted words).
 	MaxGapTokens int
 	// HalfLifeTokens sets the score: each HalfLifeTokens aligned work tokens
-	// halve the odds that the match is chance, Score = 1 - 2^(-aligned/H).
+	// halve the remaining doubt, Score = 1 - 2^(-aligned/HalfLifeTokens).
 	HalfLifeTokens float64
 	// MinScore drops results scoring below it.
 	MinScore float64
@@ -34,7 +34,7 @@ type Options struct {
 	MaxPostingsPerHash int
 	// MaxSeeds caps the seeds (found shingle, work posting) collected per
 	// Match, 12 bytes each; on a text that exceeds it, shingles after the
-	// cap are not looked up. Normal text makes about one seed per token.
+	// cap are not looked up. Prose makes well under one seed per token.
 	MaxSeeds int
 	// MaxCandidates caps the works verified per Match, taken by number of
 	// seeds; each verification may call the work text callback.
