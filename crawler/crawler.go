@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -97,7 +98,7 @@ type HandlerFunc func(ctx context.Context, p *Page) error
 func (f HandlerFunc) HandlePage(ctx context.Context, p *Page) error { return f(ctx, p) }
 
 // Stats count a crawl's work. Errors = PageErrors + ImageErrors +
-// HandlerErrors; Skipped = Robots + NotHTML + NotImage + Dropped.
+// HandlerErrors; Skipped = Robots + NotHTML + NotImage + Dropped + Redirected.
 type Stats struct {
 	Pages   int64 // pages fetched and extracted
 	Images  int64 // images fetched and fingerprinted
@@ -112,6 +113,7 @@ type Stats struct {
 	NotHTML       int64 // page URLs that were not HTML
 	NotImage      int64 // image URLs that were not raster images
 	Dropped       int64 // URLs the frontier dropped because it was full
+	Redirected    int64 // redirects to a page already crawled
 	Queued        int   // jobs waiting in the frontier (if it reports it)
 	InFlight      int   // jobs being processed (if the frontier reports it)
 }
@@ -146,30 +148,14 @@ func withDefaults(o Options) (Options, error) {
 		return o, err
 	}
 	d := DefaultOptions()
-	if o.Workers == 0 {
-		o.Workers = d.Workers
-	}
-	if o.Timeout == 0 {
-		o.Timeout = d.Timeout
-	}
-	if o.MaxPageBytes == 0 {
-		o.MaxPageBytes = d.MaxPageBytes
-	}
-	if o.MaxImageBytes == 0 {
-		o.MaxImageBytes = d.MaxImageBytes
-	}
-	if o.MaxRedirects == 0 {
-		o.MaxRedirects = d.MaxRedirects
-	}
-	if o.UserAgent == "" {
-		o.UserAgent = fetch.DefaultUserAgent()
-	}
-	if o.ImageLimits.MaxBytes == 0 {
-		o.ImageLimits.MaxBytes = o.MaxImageBytes
-	}
-	if o.ImageLimits.MaxPixels == 0 {
-		o.ImageLimits.MaxPixels = d.ImageLimits.MaxPixels
-	}
+	o.Workers = cmp.Or(o.Workers, d.Workers)
+	o.Timeout = cmp.Or(o.Timeout, d.Timeout)
+	o.MaxPageBytes = cmp.Or(o.MaxPageBytes, d.MaxPageBytes)
+	o.MaxImageBytes = cmp.Or(o.MaxImageBytes, d.MaxImageBytes)
+	o.MaxRedirects = cmp.Or(o.MaxRedirects, d.MaxRedirects)
+	o.UserAgent = cmp.Or(o.UserAgent, fetch.DefaultUserAgent())
+	o.ImageLimits.MaxBytes = cmp.Or(o.ImageLimits.MaxBytes, o.MaxImageBytes)
+	o.ImageLimits.MaxPixels = cmp.Or(o.ImageLimits.MaxPixels, d.ImageLimits.MaxPixels)
 	return o, nil
 }
 
@@ -198,9 +184,9 @@ func validate(o Options) error {
 
 // counters are the live crawl counters behind Stats.
 type counters struct {
-	pages, images, bytes                 atomic.Int64
-	pageErrors, imageErrors, handlerErrs atomic.Int64
-	robots, notHTML, notImage            atomic.Int64
+	pages, images, bytes                    atomic.Int64
+	pageErrors, imageErrors, handlerErrs    atomic.Int64
+	robots, notHTML, notImage, redirectDups atomic.Int64
 }
 
 func (n *counters) reset() {
@@ -218,12 +204,13 @@ func (c *Crawler) Stats() Stats {
 		Pages: n.pages.Load(), Images: n.images.Load(), Bytes: n.bytes.Load(),
 		PageErrors: n.pageErrors.Load(), ImageErrors: n.imageErrors.Load(), HandlerErrors: n.handlerErrs.Load(),
 		Robots: n.robots.Load(), NotHTML: n.notHTML.Load(), NotImage: n.notImage.Load(),
+		Redirected: n.redirectDups.Load(),
 	}
 	if fs := c.front.Load(); fs != nil {
 		f := (*fs)()
 		s.Dropped, s.Queued, s.InFlight = f.Dropped, f.Queued, f.InFlight
 	}
 	s.Errors = s.PageErrors + s.ImageErrors + s.HandlerErrors
-	s.Skipped = s.Robots + s.NotHTML + s.NotImage + s.Dropped
+	s.Skipped = s.Robots + s.NotHTML + s.NotImage + s.Dropped + s.Redirected
 	return s
 }

@@ -130,6 +130,26 @@ func TestDedupe(t *testing.T) {
 	}
 }
 
+// A page reached directly and through a redirect (dir/index.html -> dir/,
+// as file servers do) is handled once, whichever arrives first.
+func TestRedirectTargetDeduped(t *testing.T) {
+	routes := map[string]http.HandlerFunc{
+		"/dir/": page("dir", links("../index.html")),
+		"/dir/index.html": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/dir/", http.StatusMovedPermanently)
+		},
+		"/index.html": page("index", links("dir/index.html", "dir/", "dir/index.html#x")),
+	}
+	s := newSite(t, routes)
+	stats, rec := crawl(t, testOptions(s.URL+"/index.html"))
+	if got := rec.urls(s.URL); len(got) != 2 || !got["/dir/"] {
+		t.Errorf("handled %v, want index.html and dir/ once each", got)
+	}
+	if stats.Pages != 2 || stats.Redirected != 1 || stats.Skipped != 1 {
+		t.Errorf("pages %d, redirected %d, skipped %d; want 2, 1, 1", stats.Pages, stats.Redirected, stats.Skipped)
+	}
+}
+
 func TestRobots(t *testing.T) {
 	img := pngBytes(t, 32, 32)
 	routes := map[string]http.HandlerFunc{

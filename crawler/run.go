@@ -95,11 +95,7 @@ func (c *Crawler) crawl(ctx context.Context, f frontier.Frontier, h Handler) err
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	fetcher, err := fetch.New(gctx, fetch.Options{
-		UserAgent: c.opts.UserAgent, IgnoreRobots: c.opts.IgnoreRobots, Timeout: c.opts.Timeout,
-		MaxPageBytes: c.opts.MaxPageBytes, MaxImageBytes: c.opts.MaxImageBytes,
-		MaxRedirects: c.opts.MaxRedirects, Transport: c.opts.Transport,
-	})
+	fetcher, err := c.newFetcher(gctx)
 	if err != nil {
 		return err
 	}
@@ -109,6 +105,15 @@ func (c *Crawler) crawl(ctx context.Context, f frontier.Frontier, h Handler) err
 		g.Go(func() error { return r.work(gctx) })
 	}
 	return g.Wait()
+}
+
+// newFetcher returns a fetcher for one crawl; ctx bounds its requests.
+func (c *Crawler) newFetcher(ctx context.Context) (*fetch.Fetcher, error) {
+	return fetch.New(ctx, fetch.Options{
+		UserAgent: c.opts.UserAgent, IgnoreRobots: c.opts.IgnoreRobots, Timeout: c.opts.Timeout,
+		MaxPageBytes: c.opts.MaxPageBytes, MaxImageBytes: c.opts.MaxImageBytes,
+		MaxRedirects: c.opts.MaxRedirects, Transport: c.opts.Transport,
+	})
 }
 
 // work processes jobs until the frontier is drained. It returns an error
@@ -144,15 +149,24 @@ func (r *run) process(ctx context.Context, j frontier.Job) error {
 	if err != nil {
 		return r.pageFailed(ctx, j, err)
 	}
+	if fp.URL != j.URL {
+		// Redirected: the target may be crawled already (dir/index.html -> dir/).
+		fresh, err := r.front.Claim(ctx, fp.URL)
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			r.n.redirectDups.Add(1)
+			r.log.Debug("redirect to a page already crawled", "url", j.URL, "target", fp.URL)
+			return nil
+		}
+	}
 	r.n.pages.Add(1)
 	r.n.bytes.Add(fp.Bytes)
 	if err := r.pushLinks(ctx, j, fp); err != nil {
 		return err
 	}
-	p := &Page{
-		URL: fp.URL, Referrer: j.Referrer, Depth: j.Depth, Status: fp.Status, Title: validUTF8(fp.Title),
-		Text: validUTF8(fp.Text), Canonical: fp.Canonical, Bytes: fp.Bytes, Signals: fp.Signals,
-	}
+	p := newPage(j, fp)
 	r.log.Debug("page", "url", p.URL, "depth", p.Depth, "bytes", p.Bytes, "links", len(fp.Links), "images", len(fp.Images))
 	if !r.opts.SkipImages {
 		if p.Images, err = r.images(ctx, p.URL, fp.Images); err != nil {
@@ -169,6 +183,14 @@ func (r *run) process(ctx context.Context, j frontier.Job) error {
 	return nil
 }
 
+// newPage returns the Handler's view of a fetched page, images aside.
+func newPage(j frontier.Job, fp *fetch.Page) *Page {
+	return &Page{
+		URL: fp.URL, Referrer: j.Referrer, Depth: j.Depth, Status: fp.Status, Title: validUTF8(fp.Title),
+		Text: validUTF8(fp.Text), Canonical: fp.Canonical, Bytes: fp.Bytes, Signals: fp.Signals,
+	}
+}
+
 // pageFailed counts a failed fetch as skipped or as an error.
 func (r *run) pageFailed(ctx context.Context, j frontier.Job, err error) error {
 	if ctx.Err() != nil {
@@ -182,6 +204,10 @@ func (r *run) pageFailed(ctx context.Context, j frontier.Job, err error) error {
 	default:
 		r.n.pageErrors.Add(1)
 		r.log.Warn("page failed", "url", j.URL, "referrer", j.Referrer, "err", err)
+		return nil
+	}
+	if j.Depth == 0 {
+		r.log.Warn("seed skipped", "url", j.URL, "reason", err)
 		return nil
 	}
 	r.log.Debug("page skipped", "url", j.URL, "reason", err)

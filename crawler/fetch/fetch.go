@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,8 +26,8 @@ const (
 type Options struct {
 	UserAgent    string // "" = DefaultUserAgent()
 	IgnoreRobots bool   // robots.txt is obeyed unless set
-	// Timeout bounds one request: connect, headers and body, per redirect
-	// hop chain. robots.txt fetches get the same bound.
+	// Timeout bounds one call: connect, headers and body, redirects
+	// included. Each robots.txt fetch gets the same bound.
 	Timeout       time.Duration
 	MaxPageBytes  int64 // page body cap
 	MaxImageBytes int64 // image body cap
@@ -101,24 +102,11 @@ func withDefaults(o Options) (Options, error) {
 	if o.Timeout < 0 || o.MaxPageBytes < 0 || o.MaxImageBytes < 0 {
 		return o, errors.New("fetch timeout and byte caps must not be negative")
 	}
-	if o.UserAgent == "" {
-		o.UserAgent = DefaultUserAgent()
-	}
-	if o.Timeout == 0 {
-		o.Timeout = DefaultTimeout
-	}
-	if o.MaxPageBytes == 0 {
-		o.MaxPageBytes = DefaultMaxPageBytes
-	}
-	if o.MaxImageBytes == 0 {
-		o.MaxImageBytes = DefaultMaxImageBytes
-	}
-	switch {
-	case o.MaxRedirects == 0:
-		o.MaxRedirects = DefaultMaxRedirects
-	case o.MaxRedirects < 0:
-		o.MaxRedirects = 0
-	}
+	o.UserAgent = cmp.Or(o.UserAgent, DefaultUserAgent())
+	o.Timeout = cmp.Or(o.Timeout, DefaultTimeout)
+	o.MaxPageBytes = cmp.Or(o.MaxPageBytes, DefaultMaxPageBytes)
+	o.MaxImageBytes = cmp.Or(o.MaxImageBytes, DefaultMaxImageBytes)
+	o.MaxRedirects = max(cmp.Or(o.MaxRedirects, DefaultMaxRedirects), 0)
 	return o, nil
 }
 

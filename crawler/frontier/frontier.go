@@ -40,6 +40,11 @@ type Frontier interface {
 	Pop(ctx context.Context) (Job, error)
 	// Done acknowledges a job returned by Pop.
 	Done(ctx context.Context, j Job) error
+	// Claim marks a URL as crawled without enqueueing it and reports
+	// whether it was new. The crawler claims the final URL of a redirect,
+	// so a page reached both directly and through a redirect is processed
+	// once. URLs that do not canonicalise are never new.
+	Claim(ctx context.Context, rawURL string) (bool, error)
 }
 
 // Options configure a frontier. Scope, Seeds and MaxDepth make its Policy.

@@ -74,20 +74,36 @@ func (m *Memory) Push(ctx context.Context, jobs ...Job) (int, error) {
 	return added, nil
 }
 
+// Claim implements Frontier.
+func (m *Memory) Claim(ctx context.Context, rawURL string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	u, err := Canonical(rawURL)
+	if err != nil {
+		return false, nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	isNew, err := m.seen.Add(u)
+	if err != nil {
+		m.stats.Dropped++
+		return false, nil
+	}
+	if !isNew {
+		m.stats.Duplicates++
+	}
+	return isNew, nil
+}
+
 // admit enqueues one job if the policy and the bounds allow; m.mu is held.
 func (m *Memory) admit(j Job) bool {
 	j, err := m.policy.Admit(j)
-	switch {
-	case errors.Is(err, ErrTooDeep):
-		m.stats.TooDeep++
+	if err != nil {
+		m.refused(err)
 		return false
-	case errors.Is(err, ErrOutOfScope):
-		m.stats.OutOfScope++
-		return false
-	case err != nil:
-		m.stats.Invalid++
-		return false
-	case m.maxPages > 0 && m.stats.Admitted >= int64(m.maxPages):
+	}
+	if m.maxPages > 0 && m.stats.Admitted >= int64(m.maxPages) {
 		m.stats.OverBudget++
 		return false
 	}
@@ -106,6 +122,18 @@ func (m *Memory) admit(j Job) bool {
 	m.queue = append(m.queue, j)
 	m.stats.Admitted++
 	return true
+}
+
+// refused counts a job the policy refused; m.mu is held.
+func (m *Memory) refused(err error) {
+	switch {
+	case errors.Is(err, ErrTooDeep):
+		m.stats.TooDeep++
+	case errors.Is(err, ErrOutOfScope):
+		m.stats.OutOfScope++
+	default:
+		m.stats.Invalid++
+	}
 }
 
 // Pop implements Frontier.

@@ -1,0 +1,173 @@
+package matcher
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/attrib/attrib/matcher/imagefp"
+	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/store/sqlite"
+)
+
+const poem = `Every evening at the turning of the tide she climbs the ninety steps of salted iron,
+counting them the way her mother counted rosaries, and lights the lamp that no ship needs any more.
+The harbour has been silent for a decade; the trawlers rust like sleeping animals along the
+breakwater, their names half eaten by the patient grammar of the sea.`
+
+func openStore(t testing.TB) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "m.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func newMatcher(t testing.TB, st Registry) *Matcher {
+	t.Helper()
+	m, err := New(st, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// gradient draws a test picture; seed varies its structure.
+func gradient(w, h, seed int) image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			v := uint8((x*seed + y*(7-seed)) * 255 / (w + h) % 256)
+			if (x/(w/4)+y/(h/3))%2 == seed%2 {
+				v = 255 - v
+			}
+			img.Set(x, y, color.RGBA{v, v / 2, 255 - v, 255})
+		}
+	}
+	return img
+}
+
+func encode(t testing.TB, img image.Image, asJPEG bool) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	var err error
+	if asJPEG {
+		err = jpeg.Encode(&b, img, &jpeg.Options{Quality: 60})
+	} else {
+		err = png.Encode(&b, img)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestRegisterIsIdempotentAndLoadRebuildsIndex(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	m := newMatcher(t, st)
+	in := Input{Creator: "Mara", Title: "poem.txt", Kind: store.KindText, Data: []byte(poem), Text: poem}
+	w1, created, err := m.Register(ctx, in)
+	if err != nil || !created {
+		t.Fatalf("first register: created=%v err=%v", created, err)
+	}
+	w2, created, err := m.Register(ctx, in)
+	if err != nil || created || w2.ID != w1.ID {
+		t.Fatalf("second register: %s created=%v err=%v, want %s existing", w2.ID, created, err, w1.ID)
+	}
+	if _, _, err := m.Register(ctx, Input{Creator: "Mara", Kind: store.KindText, Data: []byte("!!"), Text: "!! ??"}); err == nil {
+		t.Error("a text without words registered")
+	}
+
+	// A fresh matcher over the same store finds the work after Load.
+	m2 := newMatcher(t, st)
+	page := "A long introduction about boats and harbours. " + poem[100:] + " And a closing remark."
+	if ms, _ := m2.MatchText(ctx, Found{URL: "http://x/p"}, page); len(ms) != 0 {
+		t.Fatalf("matched before Load: %+v", ms)
+	}
+	skipped, err := m2.Load(ctx)
+	if err != nil || skipped != 0 || m2.Len() != 1 {
+		t.Fatalf("Load: skipped %d, len %d, err %v", skipped, m2.Len(), err)
+	}
+	ms, err := m2.MatchText(ctx, Found{URL: "http://x/p"}, page)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("MatchText: %v, %+v", err, ms)
+	}
+	mt := ms[0]
+	if mt.WorkID != w1.ID || mt.Method != "text" || mt.PageURL != "http://x/p" || mt.Evidence.Distance != nil {
+		t.Errorf("match %+v", mt)
+	}
+	p := mt.Evidence.Passages[0]
+	if page[p.FoundStart:p.FoundEnd] != p.Text || !strings.Contains(poem[p.WorkStart:p.WorkEnd], "patient grammar") {
+		t.Errorf("passage offsets do not point at the text: %+v", p)
+	}
+}
+
+func TestMatchImage(t *testing.T) {
+	ctx := context.Background()
+	m := newMatcher(t, openStore(t))
+	orig := encode(t, gradient(400, 300, 3), false)
+	w, _, err := m.Register(ctx, Input{Creator: "P", Title: "g.png", Kind: store.KindImage, Data: orig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := Found{URL: "http://x/i", PageURL: "http://x/"}
+	tests := []struct {
+		name   string
+		data   []byte
+		method string // "" for no match
+	}{
+		{"same bytes", orig, "exact"},
+		{"recompressed jpeg", encode(t, gradient(400, 300, 3), true), "image"},
+		{"other picture", encode(t, gradient(400, 300, 5), false), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := computeHashes(tc.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms := m.MatchImage(ctx, found, h)
+			if tc.method == "" {
+				if len(ms) != 0 {
+					t.Fatalf("unexpected match %+v (distance %d)", ms, *ms[0].Evidence.Distance)
+				}
+				return
+			}
+			if len(ms) != 1 || ms[0].Method != tc.method || ms[0].WorkID != w.ID || ms[0].Evidence.Distance == nil {
+				t.Fatalf("got %+v, want one %s match", ms, tc.method)
+			}
+			if ms[0].PageURL != "http://x/" || ms[0].FoundCoverage != 1 {
+				t.Errorf("match %+v", ms[0])
+			}
+			if tc.method == "exact" && (*ms[0].Evidence.Distance != 0 || ms[0].Evidence.Algorithm != "sha256") {
+				t.Errorf("exact evidence %+v", ms[0].Evidence)
+			}
+		})
+	}
+}
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	opts := DefaultOptions()
+	opts.ImageMaxDistance = 65
+	if _, err := New(openStore(t), opts); err == nil {
+		t.Error("distance 65 of 64 bits accepted")
+	}
+	opts = DefaultOptions()
+	opts.Text.K = 0
+	if _, err := New(openStore(t), opts); err == nil {
+		t.Error("shingle length 0 accepted")
+	}
+}
+
+func computeHashes(data []byte) (imagefp.Hashes, error) {
+	return imagefp.Compute(data, imagefp.DefaultLimits())
+}
