@@ -37,6 +37,10 @@ Settings: flags override ATTRIB_* environment variables, which override the
 		newScansCommand(g),
 		newVersionCommand(g),
 	)
+	// Our Use lines spell out the flags the contract names.
+	for _, c := range root.Commands() {
+		c.DisableFlagsInUseLine = true
+	}
 	return root
 }
 

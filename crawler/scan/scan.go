@@ -128,7 +128,15 @@ type handler struct {
 	matches atomic.Int64
 }
 
+// storeTimeout bounds matching and storing one fetched page after the crawl
+// was cancelled.
+const storeTimeout = 30 * time.Second
+
 func (h *handler) HandlePage(ctx context.Context, p *crawler.Page) error {
+	// A fetched page is matched and stored even if the crawl is being
+	// interrupted: it costs milliseconds, and losing it would lose a result.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+	defer cancel()
 	m := h.r.Matcher
 	found := matcher.Found{URL: p.URL, PageURL: p.URL}
 	ms, err := m.MatchText(ctx, found, p.Text)

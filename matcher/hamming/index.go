@@ -34,10 +34,47 @@ type Index struct {
 	// bound; tests set it to exercise probing on small corpora.
 	alwaysProbe bool
 
-	mu     sync.RWMutex        // guards the fields below
-	ids    []string            // entry number -> id
-	hashes []uint64            // entry number -> hash
-	tables []map[uint64][]slot // per block: block value -> entries
+	mu     sync.RWMutex // guards the fields below
+	ids    []string     // entry number -> id
+	hashes []uint64     // entry number -> hash
+	tables []table      // per block: block value -> entries
+}
+
+// table maps the value of one block to the slots holding it: a slice
+// indexed by the value for blocks of up to denseBits bits, a map above.
+type table struct {
+	b      block
+	dense  [][]slot
+	sparse map[uint64][]slot
+}
+
+// denseBits is the widest block with a slice table (65536 buckets).
+const denseBits = 16
+
+func newTable(b block) table {
+	if b.width <= denseBits {
+		return table{b: b, dense: make([][]slot, 1<<b.width)}
+	}
+	return table{b: b, sparse: make(map[uint64][]slot)}
+}
+
+// get returns the slots whose block value equals that of h.
+func (t *table) get(h uint64) []slot {
+	k := (h & t.b.mask) >> t.b.shift
+	if t.dense != nil {
+		return t.dense[k]
+	}
+	return t.sparse[k]
+}
+
+// add files s under its block value.
+func (t *table) add(s slot) {
+	k := (s.hash & t.b.mask) >> t.b.shift
+	if t.dense != nil {
+		t.dense[k] = append(t.dense[k], s)
+	} else {
+		t.sparse[k] = append(t.sparse[k], s)
+	}
 }
 
 // block is one contiguous run of bits of the hash.
@@ -65,9 +102,9 @@ func NewWithRadius(r int) *Index {
 		return ix
 	}
 	ix.blocks = split(blockCount(r))
-	ix.tables = make([]map[uint64][]slot, len(ix.blocks))
-	for i := range ix.tables {
-		ix.tables[i] = make(map[uint64][]slot)
+	ix.tables = make([]table, len(ix.blocks))
+	for i, b := range ix.blocks {
+		ix.tables[i] = newTable(b)
 	}
 	return ix
 }
@@ -93,9 +130,8 @@ func (ix *Index) Add(id string, h uint64) {
 	n := uint32(len(ix.ids))
 	ix.ids = append(ix.ids, id)
 	ix.hashes = append(ix.hashes, h)
-	for i, b := range ix.blocks {
-		k := h & b.mask
-		ix.tables[i][k] = append(ix.tables[i][k], slot{hash: h, entry: n})
+	for i := range ix.tables {
+		ix.tables[i].add(slot{hash: h, entry: n})
 	}
 }
 
@@ -109,7 +145,7 @@ func (ix *Index) contains(id string, h uint64) bool {
 		}
 		return false
 	}
-	for _, s := range ix.tables[0][h&ix.blocks[0].mask] {
+	for _, s := range ix.tables[0].get(h) {
 		if s.hash == h && ix.ids[s.entry] == id {
 			return true
 		}
@@ -156,9 +192,9 @@ func (ix *Index) probe(h uint64, maxDist int) []Hit {
 	sub := maxDist / len(ix.blocks)
 	var hits []Hit
 	for i, b := range ix.blocks {
-		table := ix.tables[i]
+		t := &ix.tables[i]
 		b.neighbours(h&b.mask, sub, func(k uint64) {
-			for _, s := range table[k] {
+			for _, s := range t.get(k) {
 				d := bits.OnesCount64(h ^ s.hash)
 				if d <= maxDist && !ix.foundEarlier(h^s.hash, i, sub) {
 					hits = append(hits, Hit{ID: ix.ids[s.entry], Hash: s.hash, Distance: d})
