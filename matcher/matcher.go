@@ -53,13 +53,33 @@ type Registry interface {
 	Fingerprints(ctx context.Context, algorithm string, fn func(store.Fingerprint) error) error
 }
 
+// TextEngine fingerprints texts and finds registered texts inside found
+// ones, with aligned passages. textmatch.Engine is the default; a later
+// engine replaces it behind this interface.
+type TextEngine interface {
+	// Fingerprint returns the stored form of a work's fingerprints and the
+	// number of tokens seen (0: nothing to match).
+	Fingerprint(text string) (data []byte, tokens int)
+	// Add indexes a work's stored fingerprints.
+	Add(workID string, data []byte) error
+	// Match returns verified results for a found text; workText fetches a
+	// candidate work's registered text.
+	Match(ctx context.Context, found string, workText textmatch.TextFunc) ([]textmatch.Result, error)
+}
+
+// ImageIndex finds registered 64-bit perceptual hashes near a found one.
+type ImageIndex interface {
+	Add(workID string, h uint64)
+	Search(h uint64, maxDist int) []hamming.Hit
+}
+
 // Matcher registers works and matches found content against them. It is
 // safe for concurrent use.
 type Matcher struct {
 	reg    Registry
 	opts   Options
-	text   *textmatch.Engine
-	images *hamming.Index
+	text   TextEngine
+	images ImageIndex
 
 	mu    sync.RWMutex // guards works and bySHA
 	works map[string]store.Work
@@ -76,19 +96,26 @@ func New(reg Registry, opts Options) (*Matcher, error) {
 	if opts.ImageMaxDistance < 0 || opts.ImageMaxDistance > imagefp.PHashBits {
 		return nil, fmt.Errorf("image max distance %d: want 0..%d", opts.ImageMaxDistance, imagefp.PHashBits)
 	}
+	return NewWithEngines(reg, opts, text, hamming.NewWithRadius(opts.ImageMaxDistance)), nil
+}
+
+// NewWithEngines returns a matcher using the given engines, which must be
+// empty: Load fills them from the store.
+func NewWithEngines(reg Registry, opts Options, text TextEngine, images ImageIndex) *Matcher {
 	return &Matcher{
 		reg:    reg,
 		opts:   opts,
 		text:   text,
-		images: hamming.NewWithRadius(opts.ImageMaxDistance),
+		images: images,
 		works:  make(map[string]store.Work),
 		bySHA:  make(map[string][]string),
-	}, nil
+	}
 }
 
-// Load indexes every registered work and fingerprint in the store.
-// Fingerprints of an unknown format version are skipped with an error count
-// in the result, so an old binary keeps working on a newer store.
+// Load indexes every registered work and fingerprint in the store. Text
+// fingerprints of another format version are rebuilt from the work's text;
+// fingerprints that cannot be used are skipped and counted, so a binary
+// keeps working on a store written by another version.
 func (m *Matcher) Load(ctx context.Context) (skipped int, err error) {
 	works, err := m.reg.Works(ctx, store.WorkFilter{})
 	if err != nil {
@@ -98,7 +125,15 @@ func (m *Matcher) Load(ctx context.Context) (skipped int, err error) {
 		m.addWork(w)
 	}
 	err = m.reg.Fingerprints(ctx, "", func(fp store.Fingerprint) error {
-		if err := m.addFingerprint(fp); err != nil {
+		err := m.addFingerprint(fp)
+		if fp.Algorithm == textfp.Algorithm && (errors.Is(err, textfp.ErrVersion) || errors.Is(err, textfp.ErrParams)) {
+			// Written by another engine version: rebuild from the stored text.
+			err = m.refingerprint(ctx, fp.WorkID)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			skipped++
 		}
 		return nil
@@ -107,6 +142,20 @@ func (m *Matcher) Load(ctx context.Context) (skipped int, err error) {
 		return skipped, fmt.Errorf("load fingerprints: %w", err)
 	}
 	return skipped, nil
+}
+
+// refingerprint indexes a text work from its stored text with the current
+// engine (in memory only; the stored fingerprints are left as they are).
+func (m *Matcher) refingerprint(ctx context.Context, workID string) error {
+	w, err := m.reg.Work(ctx, workID)
+	if err != nil {
+		return err
+	}
+	data, tokens := m.text.Fingerprint(w.Text)
+	if tokens == 0 {
+		return ErrNoContent
+	}
+	return m.text.Add(workID, data)
 }
 
 func (m *Matcher) addWork(w store.Work) {

@@ -3,6 +3,8 @@ package matcher
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -12,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/matcher/imagefp"
+	"github.com/attrib/attrib/matcher/textfp"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/store/sqlite"
 )
@@ -170,4 +173,27 @@ func TestNewRejectsBadOptions(t *testing.T) {
 
 func computeHashes(data []byte) (imagefp.Hashes, error) {
 	return imagefp.Compute(data, imagefp.DefaultLimits())
+}
+
+// Fingerprints written by another engine version are rebuilt from the
+// stored text; unusable ones are skipped and counted.
+func TestLoadRebuildsStaleFingerprints(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	sum := sha256.Sum256([]byte(poem))
+	stale := []byte{99, 5, 6} // a format version no engine wrote
+	_, _, err := st.PutWork(ctx, store.Work{Creator: "M", Title: "old", Kind: store.KindText, SHA256: hex.EncodeToString(sum[:]), Text: poem},
+		[]store.Fingerprint{{Algorithm: textfp.Algorithm, Version: 99, Data: stale}, {Algorithm: "future-algo", Version: 1, Data: []byte{1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMatcher(t, st)
+	skipped, err := m.Load(ctx)
+	if err != nil || skipped != 1 {
+		t.Fatalf("Load: skipped %d (want 1: the unknown algorithm), err %v", skipped, err)
+	}
+	ms, err := m.MatchText(ctx, Found{URL: "http://x/"}, "Quoted: "+poem)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("stale work not matchable after Load: %v %+v", err, ms)
+	}
 }

@@ -107,8 +107,12 @@ func runCrawl(ctx context.Context, o crawlOptions, g *globalOptions, fs *pflag.F
 	if err != nil {
 		return usageError{err}
 	}
-	if _, err := m.Load(ctx); err != nil {
+	skipped, err := m.Load(ctx)
+	if err != nil {
 		return err
+	}
+	if skipped > 0 {
+		g.logger.Warn("some stored fingerprints are in a format this version cannot use; their works are not matched", "fingerprints", skipped)
 	}
 	if m.Len() == 0 {
 		g.logger.Warn("no works are registered: the crawl will find no matches (see attrib register --help)")
