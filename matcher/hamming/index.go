@@ -48,9 +48,11 @@ type table struct {
 	sparse map[uint64][]slot
 }
 
-// denseBits is the widest block with a slice table (65536 buckets).
-const denseBits = 16
+// denseBits is the widest block with a slice table: 4096 buckets, 96 KB
+// of slice headers even when empty.
+const denseBits = 12
 
+// newTable returns an empty table for block b.
 func newTable(b block) table {
 	if b.width <= denseBits {
 		return table{b: b, dense: make([][]slot, 1<<b.width)}

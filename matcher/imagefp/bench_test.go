@@ -53,6 +53,10 @@ func BenchmarkReferencePNG512(b *testing.B)       { benchReference(b, benchMidPN
 func BenchmarkDecodeOnlyJPEG2560(b *testing.B)    { benchDecode(b, benchJPEG) }
 func BenchmarkHashJPEG2560(b *testing.B)          { benchHash(b, benchJPEG, false) }
 func BenchmarkHashJPEG2560Reference(b *testing.B) { benchHash(b, benchJPEG, true) }
+func BenchmarkHashPNG150(b *testing.B)            { benchHash(b, benchPNG, false) }
+func BenchmarkHashPNG150Reference(b *testing.B)   { benchHash(b, benchPNG, true) }
+func BenchmarkHashPNG512(b *testing.B)            { benchHash(b, benchMidPNG, false) }
+func BenchmarkHashPNG512Reference(b *testing.B)   { benchHash(b, benchMidPNG, true) }
 
 func benchDecode(b *testing.B, rel string) {
 	data := readImageFile(b, rel)

@@ -99,21 +99,34 @@ func bmpWithSize(tb testing.TB, w, h int32) []byte {
 }
 
 // tiffWithSize rewrites the ImageWidth and ImageLength entries of the
-// first IFD (little-endian, as x/image/tiff writes it).
+// first IFD.
 func tiffWithSize(tb testing.TB, w, h uint16) []byte {
 	b := bytes.Clone(tinyTIFF(tb))
+	tiffEntry(tb, b, 256, func(e []byte) { binary.LittleEndian.PutUint16(e[8:], w) })
+	tiffEntry(tb, b, 257, func(e []byte) { binary.LittleEndian.PutUint16(e[8:], h) })
+	return b
+}
+
+// tiffWithCount makes the given tag of the first IFD claim count values.
+func tiffWithCount(tb testing.TB, tag uint16, count uint32) []byte {
+	b := bytes.Clone(tinyTIFF(tb))
+	tiffEntry(tb, b, tag, func(e []byte) { binary.LittleEndian.PutUint32(e[4:], count) })
+	return b
+}
+
+// tiffEntry calls edit on the 12-byte entry of tag in the first IFD of a
+// little-endian TIFF (as x/image/tiff writes it).
+func tiffEntry(tb testing.TB, b []byte, tag uint16, edit func(entry []byte)) {
+	tb.Helper()
 	ifd := int(binary.LittleEndian.Uint32(b[4:]))
 	n := int(binary.LittleEndian.Uint16(b[ifd:]))
 	for i := range n {
-		e := b[ifd+2+12*i:]
-		switch binary.LittleEndian.Uint16(e) {
-		case 256:
-			binary.LittleEndian.PutUint16(e[8:], w)
-		case 257:
-			binary.LittleEndian.PutUint16(e[8:], h)
+		if e := b[ifd+2+12*i:]; binary.LittleEndian.Uint16(e) == tag {
+			edit(e)
+			return
 		}
 	}
-	return b
+	tb.Fatalf("tiff: no tag %d", tag)
 }
 
 // riff wraps chunks into a RIFF WEBP container.

@@ -67,9 +67,12 @@ func FuzzCompute(f *testing.F) {
 }
 
 // TestComputeRandomInputs runs random bytes behind each format's magic:
-// no panic, and only the two error kinds.
+// no panic, only the two error kinds, and no large allocation.
 func TestComputeRandomInputs(t *testing.T) {
-	magics := []string{"", "\x89PNG\r\n\x1a\n", "GIF89a", "\xff\xd8", "BM", "II*\x00", "MM\x00*", "RIFF\x00\x01\x00\x00WEBPVP8 "}
+	magics := []string{
+		"", "\x89PNG\r\n\x1a\n", "GIF89a", "\xff\xd8", "BM", "II*\x00", "MM\x00*", "II*\x00\x08\x00\x00\x00",
+		"RIFF\x00\x01\x00\x00WEBPVP8 ", "RIFF\x00\x01\x00\x00WEBPVP8L", "RIFF\x00\x01\x00\x00WEBPVP8X",
+	}
 	state := uint64(12345)
 	next := func() byte { // xorshift: deterministic, cheap
 		state ^= state << 13
@@ -77,18 +80,22 @@ func TestComputeRandomInputs(t *testing.T) {
 		state ^= state << 17
 		return byte(state)
 	}
+	lim := Limits{MaxBytes: 1 << 20, MaxPixels: 1 << 16}
 	for _, m := range magics {
-		for i := range 200 {
+		for i := range 120 {
 			data := []byte(m)
-			for range i * 7 {
+			for range i * 11 {
 				data = append(data, next())
 			}
-			_, err := Compute(data, fuzzLimits)
+			var err error
+			if n := allocated(func() { _, err = Compute(data, lim) }); n > 1<<20 {
+				t.Errorf("%q + %d random bytes: allocated %d bytes", m, i*11, n)
+			}
 			if err != nil && !errors.Is(err, ErrDecode) && !errors.Is(err, ErrTooLarge) {
-				t.Fatalf("%q + %d random bytes: %v", m, i*7, err)
+				t.Fatalf("%q + %d random bytes: %v", m, i*11, err)
 			}
 			if m == "" && !errors.Is(err, ErrDecode) {
-				t.Fatalf("%d random bytes: err = %v, want ErrDecode", i*7, err)
+				t.Fatalf("%d random bytes: err = %v, want ErrDecode", i*11, err)
 			}
 		}
 	}

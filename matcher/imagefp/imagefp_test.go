@@ -8,6 +8,8 @@ import (
 	"image"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -154,6 +156,8 @@ func TestComputeDecodeErrors(t *testing.T) {
 		{"webp canvas only", webpWithSize(16, 16)},
 		{"webp vp8l larger than vp8x canvas", riff(vp8x(16, 16), chunk("VP8L", vp8lHeader(16000, 16000)))},
 		{"gif first frame outside screen", gifWithSize(t, 2, 2)},
+		// x/image/tiff would allocate the 8 MB this tag claims.
+		{"tiff strip offsets past the end", tiffWithCount(t, 273, 2<<20)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,6 +175,27 @@ func TestComputeDecodeErrors(t *testing.T) {
 				t.Errorf("got %+v, want only SHA256", h)
 			}
 		})
+	}
+}
+
+// TestCheckTIFFAcceptsRealFiles: the pre-check passes every TIFF of the
+// shared data that x/image/tiff decodes.
+func TestCheckTIFFAcceptsRealFiles(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(dataDir(t), "images", "x-image-testdata", "*.tiff"))
+	if err != nil || len(files) < 10 {
+		t.Fatalf("found %d TIFF files, %v", len(files), err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+			continue
+		}
+		if err := checkTIFF(data); err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+		}
 	}
 }
 

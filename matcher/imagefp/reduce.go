@@ -36,6 +36,10 @@ func luminance(img image.Image) *image.Gray {
 	out := image.NewGray(image.Rect(0, 0, len(xcount), len(ycount)))
 	cols := make([]uint64, w)
 	acc := make([]uint64, len(xcount))
+	colScale := make([]float64, len(xcount)) // 16-bit sum -> 8-bit mean
+	for bx, c := range xcount {
+		colScale[bx] = 1 / (float64(c) * 0x101)
+	}
 	add := rowReader(img)
 	for y := range h {
 		add(b.Min.Y+y, cols)
@@ -47,10 +51,10 @@ func luminance(img image.Image) *image.Gray {
 			acc[xbin[x]] += v
 			cols[x] = 0
 		}
+		rowScale := 1 / float64(ycount[by])
 		dst := out.Pix[by*out.Stride:][:len(acc)]
 		for bx, v := range acc {
-			n := uint64(ycount[by]) * uint64(xcount[bx])
-			dst[bx] = uint8(((v+n/2)/n + 0x80) / 0x101)
+			dst[bx] = uint8(min(float64(v)*rowScale*colScale[bx]+0.5, 255))
 			acc[bx] = 0
 		}
 	}

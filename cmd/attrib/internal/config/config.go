@@ -88,7 +88,7 @@ func Default() Config {
 			MaxImagePixels: 50_000_000,
 			MaxRedirects:   10,
 		},
-		Match: Match{MinPassageWords: 12, MinScore: 0.75, ImageMaxDistance: 10},
+		Match: Match{MinPassageWords: 12, MinScore: 0.75, ImageMaxDistance: 12},
 	}
 }
 
