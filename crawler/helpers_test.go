@@ -12,11 +12,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/attrib/attrib/matcher/shareddata"
 )
 
 // site is a loopback test server that counts requests per host+path and
@@ -208,32 +209,10 @@ func pngBytes(t testing.TB, w, h int) []byte {
 	return b.Bytes()
 }
 
-// dataDir returns the shared test data folder: it skips the test when the
-// folder is missing, and fails it when CI is set.
+// dataDir returns the shared test data folder.
 func dataDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(data); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("shared test data missing at %s (CI is set)", data)
-		}
-		t.Skipf("shared test data missing at %s", data)
-	}
-	return data
+	return shareddata.Dir(t)
 }
 
 // readFile reads a file of the shared data.

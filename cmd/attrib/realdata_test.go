@@ -10,34 +10,14 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/attrib/attrib/matcher/shareddata"
 )
 
-// sharedData returns ../shared/data, skipping the test when it is absent
-// (a clone elsewhere) and failing when CI is set.
+// sharedData returns a path inside the shared test data.
 func sharedData(t testing.TB, sub string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", sub)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("shared test data missing in CI: %v", err)
-		}
-		t.Skipf("shared test data not available (%v); skipping", err)
-	}
-	return p
+	return shareddata.Path(t, sub)
 }
 
 // TestRealSitePydoc crawls the real Python documentation site on loopback

@@ -4,37 +4,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/attrib/attrib/matcher/shareddata"
 )
 
-// sharedData returns the path of /work/shared/data's file rel, found as
-// ../shared/data from the module root. It skips the test when the data is
-// absent, and fails instead when the CI environment variable is set.
+// sharedData returns a path inside the shared test data.
 func sharedData(tb testing.TB, rel string) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("shared test data missing (CI set): %v", err)
-		}
-		tb.Skipf("shared test data missing: %v", err)
-	}
-	return p
+	return shareddata.Path(tb, rel)
 }
 
 // readFile returns a file's bytes or fails the test.

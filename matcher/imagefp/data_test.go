@@ -2,7 +2,6 @@ package imagefp
 
 import (
 	"bytes"
-	"errors"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -10,47 +9,19 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/attrib/attrib/matcher/shareddata"
+
 	"golang.org/x/image/draw"
 )
 
-// dataDir returns the shared test data folder (../shared/data next to the
-// module root). It skips the test when the folder is missing, and fails it
-// instead when the environment variable CI is set.
+// dataDir returns the shared test data folder.
 func dataDir(tb testing.TB) string {
 	tb.Helper()
-	data, err := findDataDir()
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("shared test data missing (CI is set): %v", err)
-		}
-		tb.Skipf("shared test data missing, skipping: %v", err)
-	}
-	return data
+	return shareddata.Dir(tb)
 }
 
-// findDataDir walks up from the working directory to go.mod and returns
-// ../shared/data from there if it holds images/.
-func findDataDir() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(data, "images")); err != nil {
-		return "", err
-	}
-	return data, nil
-}
+// findDataDir returns the shared test data folder or why it is missing.
+func findDataDir() (string, error) { return shareddata.Find() }
 
 // readImageFile reads a file under <data>/images.
 func readImageFile(tb testing.TB, rel string) []byte {

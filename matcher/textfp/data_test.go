@@ -1,36 +1,16 @@
 package textfp
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/attrib/attrib/matcher/shareddata"
 )
 
-// readData reads a file of the shared test data (../shared/data from the
-// module root). It skips the test when the data is missing, and fails
-// instead when the CI environment variable is set.
+// readData reads a file of the shared test data.
 func readData(tb testing.TB, rel string) string {
 	tb.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for dir := wd; filepath.Dir(dir) != dir; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, "..", "shared", "data", rel))
-		if err == nil {
-			return string(b)
-		}
-		break
-	}
-	if os.Getenv("CI") != "" {
-		tb.Fatalf("shared test data %s not found (../shared/data from the module root)", rel)
-	}
-	tb.Skipf("shared test data %s not found (../shared/data from the module root); skipping", rel)
-	return ""
+	return string(shareddata.Read(tb, rel))
 }
 
 // TestTokenizeCRLFAndBOM: pg1661 ships with a BOM and CRLF line ends;

@@ -9,37 +9,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/attrib/attrib/matcher/shareddata"
+
 	"golang.org/x/net/html"
 
 	"github.com/attrib/attrib/store"
 )
 
-// dataDir returns the shared test data folder (../shared/data from the
-// module root). It skips the test when the folder is missing, and fails
-// instead when the CI environment variable is set.
+// dataDir returns the shared test data folder.
 func dataDir(tb testing.TB) string {
 	tb.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			d := filepath.Join(dir, "..", "shared", "data")
-			if _, err := os.Stat(d); err == nil {
-				return d
-			}
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	if os.Getenv("CI") != "" {
-		tb.Fatal("shared test data not found (../shared/data from the module root)")
-	}
-	tb.Skip("shared test data not found (../shared/data from the module root); skipping")
-	return ""
+	return shareddata.Dir(tb)
 }
 
 // readData reads a file below the shared data folder.
