@@ -98,15 +98,11 @@ func runCrawl(ctx context.Context, o crawlOptions, g *globalOptions, fs *pflag.F
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
+	st, m, err := g.openMatcher(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	m, err := matcher.New(st, matcherOptions(g))
-	if err != nil {
-		return usageError{err}
-	}
 	skipped, err := m.Load(ctx)
 	if err != nil {
 		return err

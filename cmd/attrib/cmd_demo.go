@@ -48,15 +48,11 @@ func runDemo(ctx context.Context, g *globalOptions, keepDB, asJSON bool) error {
 		return err
 	}
 	defer site.Close()
-	st, err := g.openStore(ctx)
+	st, m, err := g.openMatcher(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	m, err := matcher.New(st, matcherOptions(g))
-	if err != nil {
-		return usageError{err}
-	}
 	if err := registerDemoWorks(ctx, g, m, asJSON); err != nil {
 		return err
 	}

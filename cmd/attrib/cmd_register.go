@@ -65,15 +65,11 @@ func runRegister(ctx context.Context, o registerOptions, g *globalOptions, args 
 	if len(files) == 0 {
 		return errors.New("no supported files to register")
 	}
-	st, err := g.openStore(ctx)
+	st, m, err := g.openMatcher(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	m, err := matcher.New(st, matcherOptions(g))
-	if err != nil {
-		return usageError{err}
-	}
 	var works []store.Work
 	var failed int
 	for _, path := range files {

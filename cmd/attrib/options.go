@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/attrib/attrib/cmd/attrib/internal/config"
+	"github.com/attrib/attrib/matcher"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/store/sqlite"
 )
@@ -93,3 +94,18 @@ func (g *globalOptions) progress() bool { return !g.cfg.Quiet }
 
 // defaults returns the built-in defaults, shown in --help.
 func (g *globalOptions) defaults() config.Config { return config.Default() }
+
+// openMatcher opens the store and a matcher over it with the configured
+// thresholds. The caller closes the store.
+func (g *globalOptions) openMatcher(ctx context.Context) (store.Store, *matcher.Matcher, error) {
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := matcher.New(st, matcherOptions(g))
+	if err != nil {
+		st.Close()
+		return nil, nil, usageError{err}
+	}
+	return st, m, nil
+}
