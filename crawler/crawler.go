@@ -72,6 +72,7 @@ type Page struct {
 	Text      string // main text, valid UTF-8
 	Canonical string // rel=canonical, as the page declares it
 	Bytes     int64
+	SHA256    string           // hex SHA-256 of the body as received
 	Signals   []extract.Signal // opt-out signals of the page and its headers
 	Images    []Image          // images first seen on this page, fingerprinted
 }

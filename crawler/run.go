@@ -187,7 +187,7 @@ func (r *run) process(ctx context.Context, j frontier.Job) error {
 func newPage(j frontier.Job, fp *fetch.Page) *Page {
 	return &Page{
 		URL: fp.URL, Referrer: j.Referrer, Depth: j.Depth, Status: fp.Status, Title: validUTF8(fp.Title),
-		Text: validUTF8(fp.Text), Canonical: fp.Canonical, Bytes: fp.Bytes, Signals: fp.Signals,
+		Text: validUTF8(fp.Text), Canonical: fp.Canonical, Bytes: fp.Bytes, SHA256: fp.SHA256, Signals: fp.Signals,
 	}
 }
 

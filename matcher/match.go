@@ -54,25 +54,65 @@ func (m *Matcher) workText(ctx context.Context, id string) (string, error) {
 	return w.Text, nil
 }
 
-// MatchImage attributes a found image to registered image works: exactly by
-// SHA-256, else by perceptual-hash distance within ImageMaxDistance.
-func (m *Matcher) MatchImage(_ context.Context, f Found, h imagefp.Hashes) []store.Match {
-	seen := make(map[string]bool)
-	var out []store.Match
+// MatchPage attributes a found document: works whose registered file is
+// byte-identical to it (sha256 of the document as received; empty to skip)
+// match exactly, and text works found inside its extracted text match by
+// aligned passages. A work matched exactly is not reported again as text.
+func (m *Matcher) MatchPage(ctx context.Context, f Found, sha256, text string) ([]store.Match, error) {
+	out := m.exact(f, sha256, store.KindText)
+	ms, err := m.MatchText(ctx, f, text)
+	if err != nil {
+		return out, err
+	}
+	for _, mt := range ms {
+		if !hasWork(out, mt.WorkID) {
+			out = append(out, mt)
+		}
+	}
+	return out, nil
+}
+
+func hasWork(ms []store.Match, id string) bool {
+	for _, m := range ms {
+		if m.WorkID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// exact returns matches of works of the given kind whose content hash is sha.
+func (m *Matcher) exact(f Found, sha string, kind store.WorkKind) []store.Match {
+	if sha == "" {
+		return nil
+	}
 	m.mu.RLock()
-	exact := append([]string(nil), m.bySHA[h.SHA256]...)
+	ids := append([]string(nil), m.bySHA[sha]...)
 	m.mu.RUnlock()
-	for _, id := range exact {
-		w, ok := m.Work(id)
-		if !ok || w.Kind != store.KindImage {
+	var out []store.Match
+	for _, id := range ids {
+		if w, ok := m.Work(id); !ok || w.Kind != kind {
 			continue
 		}
-		seen[id] = true
 		zero := 0
 		mt := f.match(id, "exact")
 		mt.Score, mt.WorkCoverage, mt.FoundCoverage = 1, 1, 1
-		mt.Evidence = store.Evidence{Algorithm: "sha256", Distance: &zero, Bits: 256, Transform: "none"}
+		mt.Evidence = store.Evidence{Algorithm: "sha256", Distance: &zero, Bits: 256}
+		if kind == store.KindImage {
+			mt.Evidence.Transform = "none"
+		}
 		out = append(out, mt)
+	}
+	return out
+}
+
+// MatchImage attributes a found image to registered image works: exactly by
+// SHA-256, else by perceptual-hash distance within ImageMaxDistance.
+func (m *Matcher) MatchImage(_ context.Context, f Found, h imagefp.Hashes) []store.Match {
+	out := m.exact(f, h.SHA256, store.KindImage)
+	seen := make(map[string]bool, len(out))
+	for _, mt := range out {
+		seen[mt.WorkID] = true
 	}
 	for _, hit := range m.images.Search(h.PHash, m.opts.ImageMaxDistance) {
 		if seen[hit.ID] {

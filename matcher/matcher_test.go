@@ -197,3 +197,22 @@ func TestLoadRebuildsStaleFingerprints(t *testing.T) {
 		t.Fatalf("stale work not matchable after Load: %v %+v", err, ms)
 	}
 }
+
+// A byte-identical copy matches exactly, once; its text is not reported again.
+func TestMatchPageExact(t *testing.T) {
+	ctx := context.Background()
+	m := newMatcher(t, openStore(t))
+	w, _, err := m.Register(ctx, Input{Creator: "M", Title: "poem", Kind: store.KindText, Data: []byte(poem), Text: poem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(poem))
+	ms, err := m.MatchPage(ctx, Found{URL: "http://x/poem.txt"}, hex.EncodeToString(sum[:]), poem)
+	if err != nil || len(ms) != 1 || ms[0].WorkID != w.ID || ms[0].Method != "exact" || ms[0].Evidence.Algorithm != "sha256" {
+		t.Fatalf("got %+v, %v; want one exact match", ms, err)
+	}
+	ms, err = m.MatchPage(ctx, Found{URL: "http://x/quote"}, "", "Quote: "+poem)
+	if err != nil || len(ms) != 1 || ms[0].Method != "text" {
+		t.Fatalf("got %+v, %v; want one text match", ms, err)
+	}
+}

@@ -1,6 +1,8 @@
 package fetch
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"mime"
 	"net/http"
@@ -29,6 +31,8 @@ type call struct {
 	header      http.Header
 	size        int64
 	body        []byte // images only
+	sha256      string // hex SHA-256 of a page's body as received
+	plain       bool   // the page is text/plain or text/markdown, not HTML
 	result      extract.Result
 	parsed      bool
 	err         error // why the call failed in a callback
@@ -92,6 +96,10 @@ func (cl *call) checkType() error {
 		return fmt.Errorf("%w (content type %q)", ErrNotImage, cl.contentType)
 	case mt == "text/html" || mt == "application/xhtml+xml":
 		return nil
+	case mt == "text/plain" || mt == "text/markdown":
+		// Texts published as files (a poem.txt, a README.md) are pages too.
+		cl.plain = true
+		return nil
 	}
 	return fmt.Errorf("%w (content type %q)", ErrNotHTML, cl.contentType)
 }
@@ -111,6 +119,13 @@ func onResponse(r *colly.Response) {
 	}
 	if cl.image {
 		cl.body = r.Body
+		return
+	}
+	sum := sha256.Sum256(r.Body)
+	cl.sha256 = hex.EncodeToString(sum[:])
+	if cl.plain {
+		cl.parsed = true
+		cl.result = extract.Result{Text: strings.ToValidUTF8(string(r.Body), "\uFFFD")}
 		return
 	}
 	r.Body = toUTF8(r.Body, cl.contentType)

@@ -58,8 +58,9 @@ type Page struct {
 	URL            string // final URL, after redirects
 	Status         int
 	ContentType    string
-	Bytes          int64 // body bytes read
-	extract.Result       // Signals also hold the response headers' signals
+	Bytes          int64  // body bytes read
+	SHA256         string // lowercase hex SHA-256 of the body as received
+	extract.Result        // Signals also hold the response headers' signals
 }
 
 // Fetcher downloads pages and images. It is safe for concurrent use; all
@@ -151,6 +152,7 @@ func (f *Fetcher) Close() {
 }
 
 // FetchPage fetches rawURL and extracts it from colly's parsed document.
+// text/plain and text/markdown pages are taken whole as their text.
 // Errors wrap ErrNotHTML, ErrRobots (skips), or ErrTooLarge,
 // ErrTooManyRedirects, ErrTimeout, ErrEncoding, a *StatusError, or a
 // network error.
@@ -162,7 +164,7 @@ func (f *Fetcher) FetchPage(ctx context.Context, rawURL string) (*Page, error) {
 	if !cl.parsed {
 		return nil, fmt.Errorf("fetch %s: %w (content type %q)", rawURL, ErrNotHTML, cl.contentType)
 	}
-	p := &Page{URL: cl.final, Status: cl.status, ContentType: cl.contentType, Bytes: cl.size, Result: cl.result}
+	p := &Page{URL: cl.final, Status: cl.status, ContentType: cl.contentType, Bytes: cl.size, SHA256: cl.sha256, Result: cl.result}
 	p.Signals = append(p.Signals, extract.HeaderSignals(cl.header, p.URL)...)
 	return p, nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -361,5 +363,40 @@ func TestCollyEnvironmentIgnored(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(cacheDir); len(entries) != 0 {
 		t.Errorf("colly cached %d entries", len(entries))
+	}
+}
+
+// Texts published as files are pages: their whole body is the text, and the
+// body's hash lets the matcher recognise byte-identical copies.
+func TestFetchPlainText(t *testing.T) {
+	const body = "The Lighthouse Keeper\n\nEvery evening at the turning of the tide\r\nshe climbs caf\xe9 steps.\n"
+	mux := http.NewServeMux()
+	mux.HandleFunc("/poem.txt", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, body)
+	})
+	mux.HandleFunc("/readme.md", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/markdown")
+		io.WriteString(w, "# Title\n\nSome *markdown* text.")
+	})
+	srv := newServer(t, mux)
+	f := newFetcher(t, Options{})
+	p, err := f.FetchPage(context.Background(), srv.URL+"/poem.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(body))
+	if p.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("sha256 %s is not the body's", p.SHA256)
+	}
+	if !utf8.ValidString(p.Text) || !strings.HasPrefix(p.Text, "The Lighthouse Keeper\n\nEvery evening") || len(p.Links) != 0 {
+		t.Errorf("text %q, links %v", p.Text, p.Links)
+	}
+	md, err := f.FetchPage(context.Background(), srv.URL+"/readme.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.Text, "Some *markdown* text.") {
+		t.Errorf("markdown text %q", md.Text)
 	}
 }

@@ -139,7 +139,7 @@ func (h *handler) HandlePage(ctx context.Context, p *crawler.Page) error {
 	defer cancel()
 	m := h.r.Matcher
 	found := matcher.Found{URL: p.URL, PageURL: p.URL}
-	ms, err := m.MatchText(ctx, found, p.Text)
+	ms, err := m.MatchPage(ctx, found, p.SHA256, p.Text)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,11 @@ func TestCrawlStoresScanAndMatches(t *testing.T) {
 	st, m, w := setup(t)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(rw http.ResponseWriter, _ *http.Request) {
-		fmt.Fprint(rw, html("", `<p>Intro.</p><a href="/copy">copy</a> <a href="/optout">o</a> <a href="/other">x</a>`))
+		fmt.Fprint(rw, html("", `<p>Intro.</p><a href="/copy">copy</a> <a href="/optout">o</a> <a href="/other">x</a> <a href="/essay.txt">t</a>`))
+	})
+	mux.HandleFunc("/essay.txt", func(rw http.ResponseWriter, _ *http.Request) {
+		rw.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(rw, essay) // the registered file, byte for byte
 	})
 	mux.HandleFunc("/copy", func(rw http.ResponseWriter, _ *http.Request) {
 		fmt.Fprint(rw, html("", "<p>Someone wrote: "+essay+"</p>"))
@@ -76,7 +80,7 @@ func TestCrawlStoresScanAndMatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sc.State != store.ScanFinished || sc.Stats.Pages != 4 || sc.FinishedAt.IsZero() {
+	if sc.State != store.ScanFinished || sc.Stats.Pages != 5 || sc.FinishedAt.IsZero() {
 		t.Errorf("scan %+v", sc)
 	}
 	if progress.Load() < 1 {
@@ -91,14 +95,19 @@ func TestCrawlStoresScanAndMatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]*store.OptOut{}
+	methods := map[string]string{}
 	for _, mt := range ms {
 		if mt.WorkID != w.ID {
 			t.Errorf("match of unknown work %s", mt.WorkID)
 		}
 		got[strings.TrimPrefix(mt.FoundURL, srv.URL)] = mt.OptOut
+		methods[strings.TrimPrefix(mt.FoundURL, srv.URL)] = mt.Method
 	}
-	if len(got) != 2 || got["/copy"] == nil || got["/optout"] == nil {
-		t.Fatalf("matches at %v, want /copy and /optout", got)
+	if len(got) != 3 || got["/copy"] == nil || got["/optout"] == nil {
+		t.Fatalf("matches at %v, want /copy, /optout and /essay.txt", got)
+	}
+	if methods["/essay.txt"] != "exact" || methods["/copy"] != "text" {
+		t.Errorf("methods %v: want the byte-identical file exact, the quote text", methods)
 	}
 	if got["/copy"].Reserved || !got["/optout"].Reserved || got["/optout"].Signals[0].Kind != "x-robots-tag" {
 		t.Errorf("opt-out: copy %+v, optout %+v", got["/copy"], got["/optout"])
