@@ -120,6 +120,9 @@ func TestUsageErrors(t *testing.T) {
 		{"unsupported format", []string{"report", "--format", "csv"}, exitFailure, "not yet supported"},
 		{"no scans yet", []string{"report"}, exitFailure, "no scan"},
 		{"redis not yet", []string{"--redis", "redis://127.0.0.1:6379", "works"}, exitFailure, "Redis"},
+		{"hostile seed", []string{"crawl", "javascript:alert(1)"}, exitUsage, "javascript"},
+		{"unreachable seed", []string{"crawl", "--quiet", "http://127.0.0.1:1/"}, exitFailure, "no page could be fetched"},
+		{"unknown scan", []string{"report", "--scan", "s_nope"}, exitFailure, `no scan "s_nope"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -127,8 +130,10 @@ func TestUsageErrors(t *testing.T) {
 			if code != tc.code {
 				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, errs)
 			}
-			if !strings.HasPrefix(errs, "attrib: ") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
-				t.Errorf("stderr must be one line starting with 'attrib: ', got %q", errs)
+			// Logs may come first; the error is the last line, alone.
+			lines := strings.Split(strings.TrimSpace(errs), "\n")
+			if last := lines[len(lines)-1]; !strings.HasPrefix(last, "attrib: ") {
+				t.Errorf("stderr must end with one line starting with 'attrib: ', got %q", errs)
 			}
 			if !strings.Contains(strings.ToLower(errs), strings.ToLower(tc.want)) {
 				t.Errorf("stderr %q does not mention %q", errs, tc.want)

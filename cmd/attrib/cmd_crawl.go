@@ -81,6 +81,11 @@ func crawlerOptions(o crawlOptions, g *globalOptions, fs *pflag.FlagSet, seeds [
 	if err != nil {
 		return crawler.Options{}, usageError{err}
 	}
+	for _, s := range seeds {
+		if _, err := frontier.Canonical(s); err != nil {
+			return crawler.Options{}, usageError{fmt.Errorf("seed %q: %w", s, err)}
+		}
+	}
 	if c.Depth < 0 || c.MaxPages < 0 || c.Rate < 0 || c.Workers < 1 {
 		return crawler.Options{}, usageError{errors.New("--depth, --max-pages and --rate must not be negative, --workers at least 1")}
 	}
@@ -126,6 +131,9 @@ func runCrawl(ctx context.Context, o crawlOptions, g *globalOptions, fs *pflag.F
 	}
 	if err != nil {
 		return fmt.Errorf("scan %s stopped early (its results so far are stored): %w", sc.ID, err)
+	}
+	if sc.Stats.Pages == 0 && sc.Stats.Errors > 0 {
+		return fmt.Errorf("no page could be fetched (%d errors, see the messages above)", sc.Stats.Errors)
 	}
 	return nil
 }

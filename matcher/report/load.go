@@ -33,8 +33,11 @@ func FromStore(ctx context.Context, src Source, scanID, creator string) (Report,
 	} else {
 		sc, err = src.Scan(ctx, scanID)
 	}
+	if errors.Is(err, store.ErrNotFound) {
+		return Report{}, fmt.Errorf("no scan %q is stored (attrib scans lists them)", scanID)
+	}
 	if err != nil {
-		return Report{}, fmt.Errorf("scan %q: %w", scanID, err)
+		return Report{}, fmt.Errorf("read scan: %w", err)
 	}
 	ms, err := src.Matches(ctx, sc.ID, store.MatchFilter{Creator: creator})
 	if err != nil {
