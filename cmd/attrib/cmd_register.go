@@ -70,17 +70,35 @@ func runRegister(ctx context.Context, o registerOptions, g *globalOptions, args 
 		return err
 	}
 	defer st.Close()
+	works, failed, err := registerFiles(ctx, g, m, o, files)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		if err := writeJSON(g.stdout, worksJSON(works)); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be registered (see messages above)", failed, len(files))
+	}
+	return nil
+}
+
+// registerFiles registers each file, printing one line per work (the
+// progress of a long registration). A failed file is logged and counted,
+// and the rest go on; with a single file its error is returned.
+func registerFiles(ctx context.Context, g *globalOptions, m *matcher.Matcher, o registerOptions, files []string) ([]store.Work, int, error) {
 	var works []store.Work
-	var failed int
+	failed := 0
 	for _, path := range files {
 		w, created, err := registerFile(ctx, m, o, path)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if len(files) == 1 {
-				return err
-			}
+		switch {
+		case ctx.Err() != nil:
+			return nil, 0, ctx.Err()
+		case err != nil && len(files) == 1:
+			return nil, 0, err
+		case err != nil:
 			failed++
 			g.logger.Error("not registered", "file", path, "err", err)
 			continue
@@ -94,15 +112,7 @@ func runRegister(ctx context.Context, o registerOptions, g *globalOptions, args 
 			fmt.Fprintf(g.stdout, "%s\t%s\t%s\t%s\t%s\n", w.ID, w.Kind, w.Title, state, path)
 		}
 	}
-	if o.json {
-		if err := writeJSON(g.stdout, worksJSON(works)); err != nil {
-			return err
-		}
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d files could not be registered (see messages above)", failed, len(files))
-	}
-	return nil
+	return works, failed, nil
 }
 
 func registerFile(ctx context.Context, m *matcher.Matcher, o registerOptions, path string) (store.Work, bool, error) {

@@ -156,3 +156,18 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+// In a folder, a bad file is reported and the others are still registered.
+func TestRegisterFolderPartialFailure(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "good.txt"), []byte("A perfectly ordinary sentence with enough words to fingerprint it well."))
+	writeFile(t, filepath.Join(dir, "empty.txt"), nil)
+	out, errs, code := c.run("register", "--creator", "x", dir)
+	if code != exitFailure || !strings.Contains(errs, "1 of 2 files could not be registered") || !strings.Contains(errs, "empty.txt") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	if !strings.Contains(out, "good.txt") || !strings.Contains(c.ok("works"), "good.txt") {
+		t.Errorf("good.txt not registered: %q", out)
+	}
+}
