@@ -11,7 +11,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/gocolly/colly/v2"
+	"github.com/saintfish/chardet"
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
 
 	"github.com/attrib/attrib/crawler/extract"
 )
@@ -125,20 +127,26 @@ func onResponse(r *colly.Response) {
 	cl.sha256 = hex.EncodeToString(sum[:])
 	if cl.plain {
 		cl.parsed = true
-		cl.result = extract.Result{Text: strings.ToValidUTF8(string(r.Body), "\uFFFD")}
+		cl.result = extract.Result{Text: strings.ToValidUTF8(string(toUTF8(r.Body, cl.contentType)), "\uFFFD")}
 		return
 	}
 	r.Body = toUTF8(r.Body, cl.contentType)
 }
 
-// toUTF8 decodes an HTML body that is not UTF-8 and whose Content-Type
-// names no charset (colly converts those that do) by its BOM or <meta>
-// charset, else as windows-1252. The result is at most 3 times as long.
+// toUTF8 decodes a body that is not UTF-8 and whose Content-Type names no
+// charset (colly converts those that do): by its BOM or <meta> charset, else
+// by statistical detection (ICU's, via chardet), else as windows-1252. The
+// result is at most 3 times as long.
 func toUTF8(body []byte, contentType string) []byte {
 	if utf8.Valid(body) || strings.Contains(strings.ToLower(contentType), "charset") {
 		return body
 	}
-	e, name, _ := charset.DetermineEncoding(body, "text/html")
+	e, name, certain := charset.DetermineEncoding(body, "text/html")
+	if !certain && name == "windows-1252" {
+		if guess := detectCharset(body, contentType); guess != nil {
+			e, name = guess, ""
+		}
+	}
 	if name == "utf-8" {
 		return body
 	}
@@ -147,6 +155,25 @@ func toUTF8(body []byte, contentType string) []byte {
 		return body
 	}
 	return out
+}
+
+// detectCharset guesses the encoding of an undeclared body from its first
+// 64 KB; nil when unsure.
+func detectCharset(body []byte, contentType string) encoding.Encoding {
+	d := chardet.NewHtmlDetector()
+	if strings.HasPrefix(strings.ToLower(contentType), "text/plain") {
+		d = chardet.NewTextDetector()
+	}
+	r, err := d.DetectBest(body[:min(len(body), 64<<10)])
+	if err != nil || r.Confidence < 50 {
+		return nil
+	}
+	name := r.Charset
+	if name == "GB-18030" { // ICU's name; WHATWG's label is gb18030
+		name = "gb18030"
+	}
+	e, _ := charset.Lookup(name)
+	return e
 }
 
 // onHTML extracts the page from colly's parsed document.

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"sync/atomic"
 	"time"
 
 	"github.com/attrib/attrib/crawler"
 	"github.com/attrib/attrib/crawler/extract"
 	"github.com/attrib/attrib/matcher"
+	"github.com/attrib/attrib/matcher/boilerplate"
 	"github.com/attrib/attrib/store"
 )
 
@@ -53,7 +55,7 @@ func (r *Runner) Crawl(ctx context.Context, opts crawler.Options) (store.Scan, e
 	if err != nil {
 		return store.Scan{}, fmt.Errorf("create scan: %w", err)
 	}
-	h := &handler{r: r, scanID: sc.ID}
+	h := &handler{r: r, scanID: sc.ID, boiler: boilerplate.New(boilerplate.DefaultOptions())}
 	stop := r.reportProgress(c, h)
 	stats, runErr := c.Run(ctx, nil, h)
 	stop()
@@ -121,6 +123,7 @@ func toStoreStats(s crawler.Stats) store.Stats {
 type handler struct {
 	r       *Runner
 	scanID  string
+	boiler  *boilerplate.Tracker // lines repeated across a site's pages
 	matches atomic.Int64
 }
 
@@ -135,9 +138,19 @@ func (h *handler) HandlePage(ctx context.Context, p *crawler.Page) error {
 	defer cancel()
 	m := h.r.Matcher
 	found := matcher.Found{URL: p.URL, PageURL: p.URL}
-	ms, err := m.MatchPage(ctx, found, p.SHA256, p.Text)
+	// Site chrome repeated on many pages (menus, footers, a motto quoting a
+	// poem) is masked with spaces, keeping byte offsets into p.Text valid.
+	host := hostOf(p.URL)
+	h.boiler.Observe(host, p.Text)
+	ms, err := m.MatchPage(ctx, found, p.SHA256, h.boiler.Mask(host, p.Text))
 	if err != nil {
 		return err
+	}
+	for i := range ms {
+		for j := range ms[i].Evidence.Passages {
+			ps := &ms[i].Evidence.Passages[j]
+			ps.Text = p.Text[ps.FoundStart:ps.FoundEnd] // as published, not masked
+		}
 	}
 	for _, img := range p.Images {
 		ms = append(ms, m.MatchImage(ctx, matcher.Found{URL: img.URL, PageURL: p.URL}, img.Hashes)...)
@@ -155,6 +168,13 @@ func (h *handler) HandlePage(ctx context.Context, p *crawler.Page) error {
 	}
 	h.matches.Add(int64(len(ms)))
 	return nil
+}
+
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Host
+	}
+	return raw
 }
 
 // optOut turns extracted signals into the report's opt-out record. Every

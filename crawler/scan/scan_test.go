@@ -144,3 +144,52 @@ func TestCrawlInterruptedKeepsResults(t *testing.T) {
 		t.Errorf("%d matches kept, want the first page's", len(ms))
 	}
 }
+
+// A quotation a site repeats on every page (a footer motto) stops being
+// reported once the site's pages show it is boilerplate; a page quoting the
+// work in its body still is.
+func TestSiteBoilerplateMasked(t *testing.T) {
+	st, m, _ := setup(t)
+	motto := "<footer><p>" + essay[:220] + "</p></footer>"
+	mux := http.NewServeMux()
+	var links strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&links, `<a href="/p%d">%d</a> `, i, i)
+		mux.HandleFunc(fmt.Sprintf("/p%d", i), func(rw http.ResponseWriter, _ *http.Request) {
+			fmt.Fprint(rw, "<html><body><main><p>Page about something else entirely.</p>"+motto+"</main></body></html>")
+		})
+	}
+	mux.HandleFunc("/", func(rw http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(rw, "<html><body><main><p>Home.</p>"+links.String()+`<a href="/quote">q</a>`+motto+"</main></body></html>")
+	})
+	mux.HandleFunc("/quote", func(rw http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(rw, "<html><body><main><p>Our review quotes it: "+essay+"</p>"+motto+"</main></body></html>")
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	opts := options(srv.URL + "/")
+	opts.Workers = 1 // pages are observed in crawl order
+	sc, err := (&Runner{Store: st, Matcher: m}).Crawl(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := st.Matches(context.Background(), sc.ID, store.MatchFilter{})
+	var quote bool
+	for _, mt := range ms {
+		if strings.HasSuffix(mt.FoundURL, "/quote") {
+			quote = true
+			for _, p := range mt.Evidence.Passages {
+				if strings.TrimSpace(p.Text) == "" || strings.Contains(p.Text, "     ") {
+					t.Errorf("passage text is masked, not as published: %q", p.Text)
+				}
+			}
+		}
+	}
+	if !quote {
+		t.Error("the page quoting the work in its body was not matched")
+	}
+	// Before 5 pages show the motto it cannot be told from content.
+	if len(ms) > 5 {
+		t.Errorf("%d matches on a 14-page site whose every page repeats the motto; want the motto masked after 5 pages", len(ms))
+	}
+}
