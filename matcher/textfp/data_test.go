@@ -87,3 +87,17 @@ func BenchmarkEncodeDecode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFingerprinter is what registering a text costs: tokenise,
+// shingle, winnow and encode with reused buffers.
+func BenchmarkFingerprinter(b *testing.B) {
+	text := benchText(b)
+	var fp Fingerprinter
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := fp.Encode(text, DefaultParams()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -11,7 +11,9 @@ const Algorithm = "text-winnow"
 
 // Version is the version of the tokenisation, hashing and encoding. Bump it
 // whenever a change makes new fingerprints incomparable with stored ones.
-const Version = 1
+// 2: words hyphenated across a line break, and zero-width spaces inside a
+// word, join into one token.
+const Version = 2
 
 // Defaults: shingles of 5 words and windows of 6 shingles, so every shared
 // run of at least 10 words shares a selected fingerprint.
@@ -67,6 +69,35 @@ func Compute(text string, p Params) (Fingerprints, error) {
 	hashes := Shingles(make([]uint64, 0, len(toks)), toks, p.K)
 	prints := Winnow(make([]Print, 0, 2*len(hashes)/(p.W+1)+1), hashes, p.W)
 	return Fingerprints{Params: p, Tokens: len(toks), Prints: prints}, nil
+}
+
+// Fingerprinter computes fingerprints reusing its buffers between calls;
+// the zero value is ready to use. It is not safe for concurrent use.
+type Fingerprinter struct {
+	tz     Tokenizer
+	toks   []Token
+	hashes []uint64
+	prints []Print
+}
+
+// maxKeptTokens: buffers grown past this many tokens are dropped after use.
+const maxKeptTokens = 1 << 20
+
+// Encode tokenises text, winnows its shingles with p and returns the
+// encoded fingerprints (as Encode(Compute(text, p))) and the token count.
+func (fp *Fingerprinter) Encode(text string, p Params) ([]byte, int, error) {
+	if err := p.Validate(); err != nil {
+		return nil, 0, err
+	}
+	fp.toks = fp.tz.Append(fp.toks[:0], text)
+	fp.hashes = Shingles(fp.hashes[:0], fp.toks, p.K)
+	fp.prints = Winnow(fp.prints[:0], fp.hashes, p.W)
+	data := Encode(Fingerprints{Params: p, Tokens: len(fp.toks), Prints: fp.prints})
+	n := len(fp.toks)
+	if cap(fp.toks) > maxKeptTokens {
+		fp.toks, fp.hashes, fp.prints = nil, nil, nil
+	}
+	return data, n, nil
 }
 
 // Encode returns the binary form of f: a version byte, then uvarints k, w,

@@ -3,6 +3,7 @@ package textfp
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -71,5 +72,31 @@ func TestDecodeRejects(t *testing.T) {
 				t.Errorf("Decode: %v, want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestFingerprinterEqualsCompute: one reused Fingerprinter encodes exactly
+// what Encode(Compute()) does, across texts of different lengths and
+// parameters, and rejects invalid parameters.
+func TestFingerprinterEqualsCompute(t *testing.T) {
+	long := strings.Repeat("The quick brown fox jumps over the lazy dog; ", 300)
+	texts := []string{"", "one", "one two three four five six", long, "日本語のテキストです。" + long[:500], long[:77]}
+	params := []Params{DefaultParams(), {K: 1, W: 1}, {K: 3, W: 12}, {K: 8, W: 4}}
+	var fp Fingerprinter
+	for _, p := range params {
+		for _, text := range texts {
+			f, err := Compute(text, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, n, err := fp.Encode(text, p)
+			if err != nil || n != f.Tokens || !bytes.Equal(got, Encode(f)) {
+				t.Errorf("k=%d w=%d %d bytes of text: %d tokens, err %v, equal %v",
+					p.K, p.W, len(text), n, err, bytes.Equal(got, Encode(f)))
+			}
+		}
+	}
+	if _, _, err := fp.Encode("a b c", Params{K: 0, W: 3}); !errors.Is(err, ErrParams) {
+		t.Errorf("k=0: %v", err)
 	}
 }

@@ -35,9 +35,12 @@ func Tokenize(text string) []Token {
 // concurrent use.
 //
 // Tokens are maximal runs of letters and decimal digits, with combining marks
-// kept inside the word. An apostrophe (' ’ ‘ ʼ ＇), soft hyphen or zero-width
-// (non-)joiner between two word characters joins them and is dropped from the
-// normalised form, so "don't", "don’t" and "dont" are the same one token.
+// kept inside the word. An apostrophe (' ’ ‘ ʼ ＇), soft hyphen, zero-width
+// space, (non-)joiner or no-break space (U+FEFF) between two word characters
+// joins them and is dropped from the normalised form, so "don't", "don’t"
+// and "dont" are the same one token. So is a hyphen at a line end when the
+// next line starts with a lowercase letter: "exam-\nple" is "example", its
+// span covering the hyphen and line break.
 // Characters of scripts written without spaces (Han, Hiragana, Katakana,
 // Hangul, Thai, Lao, Khmer, Myanmar) are one token each, with their
 // combining marks. Everything else, including invalid UTF-8, a BOM and line
@@ -86,6 +89,12 @@ func (t *Tokenizer) word(text string, i int) int {
 			i++
 			continue
 		}
+		if c := text[i]; c == '-' || c == 0xe2 { // U+2010 starts with 0xe2
+			if next := lineBreakHyphen(text, i); next > 0 {
+				i = next // "exam-\nple" is "example"
+				continue
+			}
+		}
 		r, size := decode(text, i)
 		switch classify(r) {
 		case classWord, classMark:
@@ -102,6 +111,45 @@ func (t *Tokenizer) word(text string, i int) int {
 		default:
 			return i
 		}
+	}
+	return i
+}
+
+// maxHyphenSpace bounds the spaces read around a line break after a hyphen.
+const maxHyphenSpace = 16
+
+// lineBreakHyphen returns the index of the word character that continues a
+// word hyphenated across a line break at text[i] (a hyphen, optional spaces,
+// one line break, optional spaces, a lowercase letter), or 0 when text[i]
+// is not such a hyphen. A capital after the break ("Jean-\nPaul") keeps
+// the words apart.
+func lineBreakHyphen(text string, i int) int {
+	r, size := decode(text, i)
+	if r != '-' && r != '\u2010' {
+		return 0
+	}
+	j := skipSpaces(text, i+size)
+	if j < len(text) && text[j] == '\r' {
+		j++
+	}
+	if j >= len(text) || text[j] != '\n' {
+		return 0
+	}
+	j = skipSpaces(text, j+1)
+	if j >= len(text) {
+		return 0
+	}
+	if next, _ := decode(text, j); !unicode.IsLower(next) || classify(next) != classWord {
+		return 0
+	}
+	return j
+}
+
+// skipSpaces returns the index after at most maxHyphenSpace spaces and tabs
+// from i.
+func skipSpaces(text string, i int) int {
+	for n := 0; i < len(text) && n < maxHyphenSpace && (text[i] == ' ' || text[i] == '\t'); n++ {
+		i++
 	}
 	return i
 }
@@ -196,7 +244,7 @@ func classify(r rune) uint8 {
 		return asciiClass[r]
 	}
 	switch r {
-	case '’', '‘', 'ʼ', '＇', '\u00ad', '\u200c', '\u200d', '\u2060':
+	case '’', '‘', 'ʼ', '＇', '\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
 		return classJoiner
 	case utf8.RuneError:
 		return classSep

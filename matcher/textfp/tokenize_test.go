@@ -36,6 +36,17 @@ func TestTokenizeSpans(t *testing.T) {
 		{"soft hyphen joins", "extra\u00adordinary", []string{"extra\u00adordinary"}},
 		{"digits and letters", "abc123 x86_64", []string{"abc123", "x86", "64"}},
 		{"greek and cyrillic", "Λόγος слово", []string{"Λόγος", "слово"}},
+		{"hyphen at a line end joins", "an exam-\nple here", []string{"an", "exam-\nple", "here"}},
+		{"hyphen, spaces and crlf join", "exam- \r\n\t ple", []string{"exam- \r\n\t ple"}},
+		{"unicode hyphen at a line end joins", "exam\u2010\nple", []string{"exam\u2010\nple"}},
+		{"non-ascii word hyphenated", "über-\nlegen", []string{"über-\nlegen"}},
+		{"capital after the break splits", "Jean-\nPaul", []string{"Jean", "Paul"}},
+		{"blank line after the hyphen splits", "exam-\n\nple", []string{"exam", "ple"}},
+		{"digit after the break splits", "pages 10-\n12", []string{"pages", "10", "12"}},
+		{"hyphen at the end of the text", "exam-\n", []string{"exam"}},
+		{"two hyphens split", "exam--\nple", []string{"exam", "ple"}},
+		{"zero width space joins", "exam\u200bple", []string{"exam\u200bple"}},
+		{"zero width no-break space joins", "exam\ufeffple", []string{"exam\ufeffple"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,6 +76,10 @@ func TestTokenizeNormalisation(t *testing.T) {
 		{"different words", "cat", "cot", false},
 		{"accent matters", "resume", "résumé", false},
 		{"soft hyphen dropped", "extra\u00adordinary", "extraordinary", true},
+		{"line-end hyphen dropped", "exam-\nple", "example", true},
+		{"line-end hyphen, non-ascii", "Über-\r\n  legung", "überlegung", true},
+		{"zero width space dropped", "exam\u200bple", "example", true},
+		{"curly and straight apostrophes", "o’clock", "o'clock", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,7 +148,7 @@ func runeBounds(text string) []bool {
 }
 
 func FuzzTokenize(f *testing.F) {
-	for _, s := range []string{"", "don't stop", "\ufeffa\r\nb", "日本語", "ab\xffcd", "ab\x80", "x\u0301\u00ad'y", "'\u200d'", "ǅ\u0345ΐ ß"} {
+	for _, s := range []string{"", "don't stop", "\ufeffa\r\nb", "日本語", "ab\xffcd", "ab\x80", "x\u0301\u00ad'y", "'\u200d'", "ǅ\u0345ΐ ß", "exam-\r\n ple", "a-\n\u0301b-\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

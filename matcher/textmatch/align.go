@@ -14,10 +14,12 @@ type segment struct {
 }
 
 // chain is a passage: segments s.segs[lo:hi], increasing on both sides,
-// separated by bridged edits; matched is the sum of their lengths.
+// separated by bridged edits; matched is the sum of their lengths and
+// evidence is matched less the tokens the edits skipped (see gapCost).
 type chain struct {
-	lo, hi  int
-	matched int
+	lo, hi   int
+	matched  int
+	evidence int
 }
 
 // step is one way to skip an edit: i work tokens and j found tokens.
@@ -142,43 +144,78 @@ func (a *aligner) exact(wp, fp int32) (segment, bool) {
 	return segment{ws: wp - l, fs: fp - l, n: l + r}, true
 }
 
+// bridgeAnchor is the number of equal tokens that must follow a bridged
+// edit. It is shorter than K: a chain already holds a run of at least K, so
+// two equal tokens right after a small edit are evidence enough, and with a
+// fifth of the words edited runs of K are too rare to bridge on. Chance
+// anchors (two common words) at a chain's ends are trimmed by gain.
+const bridgeAnchor = 2
+
 // chain bridges edits backward and forward from run and stores the
-// resulting passage in s.segs.
+// resulting passage in s.segs. Each direction stops when no anchor follows
+// within MaxGapTokens or when its gain (tokens aligned minus tokens skipped,
+// counting the larger side of each edit) falls MaxGapTokens below its best,
+// and is then cut back to the last point of its best gain: a passage ends
+// at the last stretch that aligned at least as many tokens as the edits
+// before it skipped (ties extend: an edit near the end of an excerpt
+// followed by two equal words is more likely than a chance anchor).
 func (a *aligner) chain(run segment) chain {
 	s := a.s
 	s.tmp = s.tmp[:0]
-	for cur := run; ; {
+	keep, gain, best := 0, 0, 0
+	for cur := run; gain > best-a.opts.MaxGapTokens; {
 		prev, ok := a.back(cur.ws, cur.fs)
 		if !ok {
 			break
 		}
+		gain += int(prev.n) - gapCost(prev, cur)
 		s.tmp = append(s.tmp, prev)
+		if gain >= best {
+			best, keep = gain, len(s.tmp)
+		}
 		cur = prev
 	}
 	c := chain{lo: len(s.segs)}
-	for i := len(s.tmp) - 1; i >= 0; i-- {
+	for i := keep - 1; i >= 0; i-- {
 		s.segs = append(s.segs, s.tmp[i])
 	}
 	s.segs = append(s.segs, run)
-	for last := run; ; {
+	keep, gain, best = len(s.segs), 0, 0
+	for last := run; gain > best-a.opts.MaxGapTokens; {
 		next, ok := a.forward(last.ws+last.n, last.fs+last.n)
 		if !ok {
 			break
 		}
+		gain += int(next.n) - gapCost(last, next)
 		s.segs = append(s.segs, next)
+		if gain >= best {
+			best, keep = gain, len(s.segs)
+		}
 		last = next
 	}
+	s.segs = s.segs[:keep]
 	c.hi = len(s.segs)
-	for _, sg := range s.segs[c.lo:c.hi] {
+	for i, sg := range s.segs[c.lo:c.hi] {
 		c.matched += int(sg.n)
+		c.evidence += int(sg.n)
+		if i > 0 {
+			c.evidence -= gapCost(s.segs[c.lo+i-1], sg)
+		}
 	}
 	return c
 }
 
+// gapCost is the number of tokens skipped between consecutive segments x
+// and y, on the side that skipped more.
+func gapCost(x, y segment) int {
+	return int(max(y.ws-(x.ws+x.n), y.fs-(x.fs+x.n)))
+}
+
 // forward finds the cheapest skip after the run ending before (we, fe)
-// that is followed by K equal tokens, and returns the maximal run there.
+// that is followed by bridgeAnchor equal tokens, and returns the maximal
+// run there.
 func (a *aligner) forward(we, fe int32) (segment, bool) {
-	k := int32(a.opts.K)
+	k := int32(min(a.opts.K, bridgeAnchor))
 	for _, st := range a.steps {
 		if a.budget <= 0 {
 			break
@@ -188,7 +225,7 @@ func (a *aligner) forward(we, fe int32) (segment, bool) {
 			continue
 		}
 		n := k
-		for int(ws+n) < len(a.wt) && int(fs+n) < len(a.ft) && a.eq(ws+n, fs+n) {
+		for int(ws+n) < len(a.wt) && int(fs+n) < len(a.ft) && !a.aligned(fs+n) && a.eq(ws+n, fs+n) {
 			n++
 		}
 		return segment{ws: ws, fs: fs, n: n}, true
@@ -198,7 +235,7 @@ func (a *aligner) forward(we, fe int32) (segment, bool) {
 
 // back is forward mirrored: the run ending at most a skip before (ws, fs).
 func (a *aligner) back(ws, fs int32) (segment, bool) {
-	k := int32(a.opts.K)
+	k := int32(min(a.opts.K, bridgeAnchor))
 	for _, st := range a.steps {
 		if a.budget <= 0 {
 			break
@@ -208,7 +245,7 @@ func (a *aligner) back(ws, fs int32) (segment, bool) {
 			continue
 		}
 		n := k
-		for we-n > 0 && fe-n > 0 && a.eq(we-n-1, fe-n-1) {
+		for we-n > 0 && fe-n > 0 && !a.aligned(fe-n-1) && a.eq(we-n-1, fe-n-1) {
 			n++
 		}
 		return segment{ws: we - n, fs: fe - n, n: n}, true
@@ -241,7 +278,10 @@ func (a *aligner) mark(c chain) {
 	}
 }
 
-// dedupe keeps chains of at least MinPassageTokens, longest first, dropping
+// dedupe keeps chains whose evidence is at least MinPassageTokens: aligned
+// tokens less those the bridged edits skipped, so that lists and formulas
+// ("the prince of the tribe of the children of X, Y the son of Z") do not
+// add up across their differing names. It keeps them longest first, dropping
 // any whose found tokens are more than half owned by a kept chain (the same
 // found text aligned to a repeated part of the work). It marks owned found
 // tokens and returns the kept chains in found order.
@@ -249,7 +289,7 @@ func (a *aligner) dedupe() []chain {
 	s := a.s
 	s.kept = s.kept[:0]
 	for _, c := range s.chains {
-		if c.matched >= a.opts.MinPassageTokens {
+		if c.evidence >= a.opts.MinPassageTokens {
 			s.kept = append(s.kept, c)
 		}
 	}

@@ -1,17 +1,20 @@
 // Package textmatch finds registered text works inside found texts: it keeps
-// the works' winnowed fingerprints (package textfp) in a positional inverted
-// index, looks up every shingle of a found text, and verifies candidate works
-// by aligning tokens, reporting the aligned passages with byte offsets into
+// the works' winnowed fingerprints (package textfp) in a compact positional
+// inverted index (sorted flat shards plus a small mutable tail, merged as
+// works are added), looks up the found text's fingerprints, and verifies
+// candidate works by aligning tokens, reporting the aligned passages with byte offsets into
 // both texts, coverage of each side and a confidence score.
 //
 // Matching a found text:
 //
-//  1. Tokenise it and hash all its shingles (not only winnowed ones: all
-//     found shingles against winnowed work fingerprints guarantee that every
-//     shared run of K+W-1 tokens yields a seed).
-//  2. Look each shingle up; shingles indexed for more than MaxHashWorks works
+//  1. Tokenise it, hash all its shingles and winnow them with the works'
+//     window W (or keep them all, Options.QueryAllShingles): winnowing both
+//     sides still guarantees a seed for every shared run of K+W-1 tokens.
+//  2. Look each one up; hashes indexed for more than MaxHashWorks works
 //     are boilerplate and ignored. Group the seeds (work, work position,
-//     found position) by work.
+//     found position) by work. When a verbatim copy of the shortest
+//     reportable passage must hold two seeds, a work whose seeds are all
+//     lone (no second seed on about the same alignment) is not verified.
 //  3. For each candidate work, most seeds first, fetch its tokens (work text
 //     from the caller, tokenisations cached in a bounded LRU), extend each
 //     seed into a maximal run of equal tokens, then bridge edits: after a

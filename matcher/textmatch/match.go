@@ -62,7 +62,7 @@ func (e *Engine) Match(ctx context.Context, found string, workText TextFunc) ([]
 	}
 	s.hashes = textfp.Shingles(s.hashes[:0], s.ft, e.opts.K)
 	ids := e.seeds(s)
-	cands := s.candidates(e.opts.MaxCandidates)
+	cands := e.candidates(s, e.opts.MaxCandidates)
 	s.reset(len(s.ft))
 	var results []Result
 	for _, c := range cands {
@@ -91,20 +91,36 @@ func (e *Engine) Match(ctx context.Context, found string, workText TextFunc) ([]
 	return results, nil
 }
 
-// seeds collects, under the read lock, the postings of the found shingles
-// (up to MaxSeeds) into s.seeds sorted by work, found position and work
+// warmBatch is the number of lookups whose memory is fetched together: a
+// batch of loads fits in cache and stays there until its lookups run.
+const warmBatch = 64
+
+// seeds collects, under the read lock, the postings of the found text's
+// winnowed fingerprints, or of all its shingles with QueryAllShingles (up
+// to MaxSeeds), into s.seeds sorted by work, found position and work
 // position. It returns the interned IDs as of the lookup.
 func (e *Engine) seeds(s *scratch) []string {
 	s.seeds = s.seeds[:0]
+	s.query = s.query[:0]
+	if e.opts.QueryAllShingles {
+		for i, h := range s.hashes {
+			s.query = append(s.query, textfp.Print{Pos: int32(i), Hash: h})
+		}
+	} else {
+		s.query = textfp.Winnow(s.query, s.hashes, e.opts.W)
+	}
 	e.mu.RLock()
 	ids := e.ids
-	for i, h := range s.hashes {
+	for i, q := range s.query {
 		if len(s.seeds) >= e.opts.MaxSeeds {
 			break
 		}
-		s.posts = e.ix.lookup(s.posts[:0], h, e.opts.MaxHashWorks, e.opts.MaxPostingsPerHash)
+		if i%warmBatch == 0 {
+			s.sink += e.ix.warm(s.query[i:min(i+warmBatch, len(s.query))])
+		}
+		s.posts = e.ix.lookup(s.posts[:0], q.Hash, e.opts.MaxPostingsPerHash)
 		for _, p := range s.posts {
-			s.seeds = append(s.seeds, seed{work: p.work, wpos: p.pos, fpos: int32(i)})
+			s.seeds = append(s.seeds, seed{work: p.work, wpos: p.pos, fpos: q.Pos})
 		}
 	}
 	e.mu.RUnlock()
@@ -120,16 +136,18 @@ func (e *Engine) seeds(s *scratch) []string {
 	return ids
 }
 
-// candidates groups s.seeds by work and returns at most max groups, the
-// ones with most seeds first.
-func (s *scratch) candidates(max int) []candidate {
+// candidates groups s.seeds by work and returns at most max groups that
+// have enough seeds (see Engine.supported), the ones with most seeds first.
+func (e *Engine) candidates(s *scratch, max int) []candidate {
 	s.cands = s.cands[:0]
 	for lo := 0; lo < len(s.seeds); {
 		hi := lo + 1
 		for hi < len(s.seeds) && s.seeds[hi].work == s.seeds[lo].work {
 			hi++
 		}
-		s.cands = append(s.cands, candidate{work: s.seeds[lo].work, lo: lo, hi: hi})
+		if e.supported(s.seeds[lo:hi]) {
+			s.cands = append(s.cands, candidate{work: s.seeds[lo].work, lo: lo, hi: hi})
+		}
 		lo = hi
 	}
 	slices.SortFunc(s.cands, func(a, b candidate) int {
@@ -139,6 +157,36 @@ func (s *scratch) candidates(max int) []candidate {
 		return cmp.Compare(a.work, b.work)
 	})
 	return s.cands[:min(len(s.cands), max)]
+}
+
+// maxPairTries bounds the seed pairs supported examines per seed.
+const maxPairTries = 64
+
+// supported reports whether a work's seeds (sorted by found position) may
+// hold a reportable passage. When a verbatim copy of the shortest
+// reportable passage must hold two seeds (e.minSeeds == 2), a lone seed is
+// chance (a shared stock phrase) unless a second one follows it on about
+// the same diagonal: found distance at most e.pairSpan and work distance
+// within MaxGapTokens of it. Such works are not verified, which saves
+// fetching and tokenising their texts.
+func (e *Engine) supported(seeds []seed) bool {
+	if e.minSeeds <= 1 {
+		return true
+	}
+	slack := int32(e.opts.MaxGapTokens)
+	for i, a := range seeds {
+		for j, tries := i+1, 0; j < len(seeds) && tries < maxPairTries; j, tries = j+1, tries+1 {
+			b := seeds[j]
+			df := b.fpos - a.fpos
+			if df > e.pairSpan {
+				break
+			}
+			if dw := b.wpos - a.wpos; df > 0 && dw > 0 && dw-df <= slack && df-dw <= slack {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // verify aligns one candidate work and builds its result.

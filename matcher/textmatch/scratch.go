@@ -12,6 +12,8 @@ type scratch struct {
 	tz     textfp.Tokenizer
 	ft     []textfp.Token // found tokens
 	hashes []uint64       // found shingles
+	query  []textfp.Print // found shingles looked up
+	sink   uint32         // keeps the prefetching loads of index.warm
 	posts  []posting
 	seeds  []seed
 	cands  []candidate

@@ -84,7 +84,7 @@ func Default() Config {
 			MaxImagePixels: 50_000_000,
 			MaxRedirects:   10,
 		},
-		Match: Match{MinPassageWords: 12, MinScore: 0.75, ImageMaxDistance: 12},
+		Match: Match{MinPassageWords: 16, MinScore: 0.6, ImageMaxDistance: 12},
 	}
 }
 
