@@ -31,8 +31,8 @@ import (
 // so some counted false are real parallel passages (logged with -v).
 var (
 	accuracy      = flag.Bool("accuracy", false, "run the full accuracy harness (logs figures per category)")
-	accMinScore   = flag.Float64("accuracy.minscore", 0.75, "MinScore for the harness (matcher.DefaultOptions uses 0.75)")
-	accMinPassage = flag.Int("accuracy.minpassage", 0, "MinPassageTokens for the harness (0: DefaultOptions)")
+	accMinScore   = flag.Float64("accuracy.minscore", 0.6, "MinScore for the harness (matcher.DefaultOptions uses 0.6)")
+	accMinPassage = flag.Int("accuracy.minpassage", 16, "MinPassageTokens for the harness (matcher.DefaultOptions uses 16)")
 	accMaxGap     = flag.Int("accuracy.maxgap", -1, "MaxGapTokens for the harness (-1: DefaultOptions)")
 	accPerCell    = flag.Int("accuracy.n", 30, "cases per excerpt length and edit rate")
 	accShowFP     = flag.Int("accuracy.show", 10, "false positives and misses to log")
