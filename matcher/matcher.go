@@ -144,6 +144,10 @@ func (m *Matcher) Load(ctx context.Context) (skipped int, err error) {
 	if err != nil {
 		return skipped, fmt.Errorf("load fingerprints: %w", err)
 	}
+	// After a bulk load, leave an engine that can compact in its smallest form.
+	if f, ok := m.text.(interface{ Flush() }); ok {
+		f.Flush()
+	}
 	return skipped, nil
 }
 
