@@ -35,6 +35,7 @@ Settings: flags override ATTRIB_* environment variables, which override the
 		newCrawlCommand(g),
 		newReportCommand(g),
 		newScansCommand(g),
+		newFingerprintCommand(g),
 		newVersionCommand(g),
 	)
 	// Our Use lines spell out the flags the contract names.

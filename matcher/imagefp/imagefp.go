@@ -15,6 +15,8 @@ import (
 	_ "image/png"
 
 	"github.com/corona10/goimagehash"
+
+	"github.com/attrib/attrib/matcher/pdq"
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
@@ -73,6 +75,11 @@ type Hashes struct {
 	Width  int
 	Height int
 	Format string // decoder name: "jpeg", "png", ...
+	// PDQ is Meta's 256-bit perceptual hash and PDQQuality its quality
+	// (0..100; below pdq.MinQuality the hash is unreliable). Computed here
+	// for `attrib fingerprint`; not yet stored or matched (Encode drops it).
+	PDQ        pdq.Hash
+	PDQQuality int
 }
 
 // Compute decodes data within lim and fingerprints it. The pixel bound is
@@ -98,6 +105,9 @@ func Compute(data []byte, lim Limits) (Hashes, error) {
 	err = guard(format+" hash", func() error {
 		var err error
 		ph, err = perceptionHash(img)
+		if err == nil {
+			h.PDQ, h.PDQQuality = pdq.HashImage(img)
+		}
 		return err
 	})
 	if err != nil {
