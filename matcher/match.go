@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/attrib/attrib/matcher/imagefp"
+	"github.com/attrib/attrib/matcher/pdq"
 	"github.com/attrib/attrib/store"
 )
 
@@ -107,15 +108,33 @@ func (m *Matcher) exact(f Found, sha string, kind store.WorkKind) []store.Match 
 }
 
 // MatchImage attributes a found image to registered image works: exactly by
-// SHA-256, else by perceptual-hash distance within ImageMaxDistance.
+// SHA-256, else by PDQ distance within PDQMaxDistance under any flip or
+// rotation (the evidence names the transform), else, for works without a
+// reliable PDQ, by pHash distance within ImageMaxDistance.
 func (m *Matcher) MatchImage(_ context.Context, f Found, h imagefp.Hashes) []store.Match {
 	out := m.exact(f, h.SHA256, store.KindImage)
 	seen := make(map[string]bool, len(out))
 	for _, mt := range out {
 		seen[mt.WorkID] = true
 	}
+	usePDQ := h.PDQQuality >= pdq.MinQuality
+	if usePDQ {
+		for _, hit := range m.pdq.search(h.PDQ, m.opts.PDQMaxDistance) {
+			if seen[hit.id] {
+				continue
+			}
+			seen[hit.id] = true
+			d := hit.distance
+			mt := f.match(hit.id, "image")
+			mt.Score = imageScore(d, m.opts.PDQMaxDistance)
+			mt.WorkCoverage, mt.FoundCoverage = 1, 1
+			mt.Evidence = store.Evidence{Algorithm: "pdq", Distance: &d, Bits: pdq.Bits, Transform: hit.transform.String()}
+			out = append(out, mt)
+		}
+	}
 	for _, hit := range m.images.Search(h.PHash, m.opts.ImageMaxDistance) {
-		if seen[hit.ID] {
+		// PDQ decides for works that have it, unless the found image's PDQ is unreliable.
+		if seen[hit.ID] || (usePDQ && m.pdq.contains(hit.ID)) {
 			continue
 		}
 		seen[hit.ID] = true

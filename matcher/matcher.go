@@ -10,6 +10,7 @@ import (
 
 	"github.com/attrib/attrib/matcher/hamming"
 	"github.com/attrib/attrib/matcher/imagefp"
+	"github.com/attrib/attrib/matcher/pdq"
 	"github.com/attrib/attrib/matcher/textfp"
 	"github.com/attrib/attrib/matcher/textmatch"
 	"github.com/attrib/attrib/store"
@@ -20,8 +21,12 @@ type Options struct {
 	// Text holds the text engine's thresholds (passage length, score).
 	Text textmatch.Options
 	// ImageMaxDistance is the largest pHash Hamming distance (of 64 bits)
-	// that counts as the same image.
+	// that counts as the same image; pHash decides only where PDQ cannot
+	// (works registered before PDQ, images of low PDQ quality).
 	ImageMaxDistance int
+	// PDQMaxDistance is the largest PDQ Hamming distance (of 256 bits) that
+	// counts as the same image, under any flip or rotation.
+	PDQMaxDistance int
 	// ImageLimits bounds decoding of registered images.
 	ImageLimits imagefp.Limits
 }
@@ -44,6 +49,7 @@ func DefaultOptions() Options {
 	return Options{
 		Text:             text,
 		ImageMaxDistance: imagefp.DefaultMaxDistance,
+		PDQMaxDistance:   pdq.MatchDistance,
 		ImageLimits:      imagefp.DefaultLimits(),
 	}
 }
@@ -83,6 +89,7 @@ type Matcher struct {
 	opts   Options
 	text   TextEngine
 	images ImageIndex
+	pdq    *pdqIndex
 
 	mu    sync.RWMutex // guards works and bySHA
 	works map[string]store.Work
@@ -99,6 +106,9 @@ func New(reg Registry, opts Options) (*Matcher, error) {
 	if opts.ImageMaxDistance < 0 || opts.ImageMaxDistance > imagefp.PHashBits {
 		return nil, fmt.Errorf("image max distance %d: want 0..%d", opts.ImageMaxDistance, imagefp.PHashBits)
 	}
+	if opts.PDQMaxDistance < 0 || opts.PDQMaxDistance > pdq.Bits {
+		return nil, fmt.Errorf("pdq max distance %d: want 0..%d", opts.PDQMaxDistance, pdq.Bits)
+	}
 	return NewWithEngines(reg, opts, text, hamming.NewWithRadius(opts.ImageMaxDistance)), nil
 }
 
@@ -110,6 +120,7 @@ func NewWithEngines(reg Registry, opts Options, text TextEngine, images ImageInd
 		opts:   opts,
 		text:   text,
 		images: images,
+		pdq:    newPDQIndex(),
 		works:  make(map[string]store.Work),
 		bySHA:  make(map[string][]string),
 	}
@@ -185,9 +196,21 @@ func (m *Matcher) addFingerprint(fp store.Fingerprint) error {
 			return err
 		}
 		m.images.Add(fp.WorkID, h.PHash)
+		if h.PDQQuality >= pdq.MinQuality {
+			m.pdq.add(fp.WorkID, pdqVariants(h))
+		}
 		return nil
 	}
 	return fmt.Errorf("unknown fingerprint algorithm %q", fp.Algorithm)
+}
+
+// pdqVariants returns a work's stored PDQ hashes: its dihedral variants, or
+// its plain hash alone when only that was stored.
+func pdqVariants(h imagefp.Hashes) []pdq.Hash {
+	if h.PDQDihedral != nil {
+		return h.PDQDihedral[:]
+	}
+	return []pdq.Hash{h.PDQ}
 }
 
 // Work returns a registered work's metadata (no text).
@@ -236,7 +259,7 @@ func (m *Matcher) Register(ctx context.Context, in Input) (store.Work, bool, err
 		w.Text = in.Text
 		fp = store.Fingerprint{Algorithm: textfp.Algorithm, Version: textfp.Version, Data: data}
 	case store.KindImage:
-		h, err := imagefp.Compute(in.Data, m.opts.ImageLimits)
+		h, err := imagefp.ComputeWork(in.Data, m.opts.ImageLimits)
 		if err != nil {
 			return store.Work{}, false, err
 		}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/matcher/imagefp"
+	"github.com/attrib/attrib/matcher/pdq"
 	"github.com/attrib/attrib/matcher/textfp"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/store/sqlite"
@@ -214,5 +215,58 @@ func TestMatchPageExact(t *testing.T) {
 	ms, err = m.MatchPage(ctx, Found{URL: "http://x/quote"}, "", "Quote: "+poem)
 	if err != nil || len(ms) != 1 || ms[0].Method != "text" {
 		t.Fatalf("got %+v, %v; want one text match", ms, err)
+	}
+}
+
+func flipH(img image.Image) image.Image {
+	b := img.Bounds()
+	out := image.NewRGBA(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			out.Set(b.Max.X-1-(x-b.Min.X), y, img.At(x, y))
+		}
+	}
+	return out
+}
+
+// A mirrored copy is found by PDQ with the transform named; a work stored
+// before PDQ (pHash only) still matches by pHash.
+func TestMatchImageFlippedAndLegacy(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	m := newMatcher(t, st)
+	pic := gradient(400, 300, 3)
+	w, _, err := m.Register(ctx, Input{Creator: "P", Title: "g.png", Kind: store.KindImage, Data: encode(t, pic, false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := computeHashes(encode(t, flipH(pic), true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := m.MatchImage(ctx, Found{URL: "http://x/f.jpg"}, h)
+	if len(ms) != 1 || ms[0].WorkID != w.ID || ms[0].Evidence.Algorithm != "pdq" || ms[0].Evidence.Transform != "hflip" || ms[0].Evidence.Bits != 256 {
+		t.Fatalf("flipped copy: %+v", ms)
+	}
+
+	// A legacy fingerprint: pHash only, as stored before PDQ.
+	legacy, err := computeHashes(encode(t, gradient(400, 300, 1), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := legacy
+	stored.PDQ, stored.PDQQuality = pdq.Hash{}, 0
+	_, _, err = st.PutWork(ctx, store.Work{Creator: "P", Title: "old.png", Kind: store.KindImage, SHA256: strings.Repeat("0", 64)},
+		[]store.Fingerprint{{Algorithm: imagefp.Algorithm, Version: imagefp.Version, Data: imagefp.Encode(stored)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2 := newMatcher(t, st)
+	if _, err := m2.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ms = m2.MatchImage(ctx, Found{URL: "http://x/o.png"}, legacy)
+	if len(ms) != 1 || ms[0].Evidence.Algorithm != "phash" {
+		t.Fatalf("legacy work: %+v", ms)
 	}
 }

@@ -189,6 +189,7 @@ func matcherOptions(g *globalOptions) matcher.Options {
 	opts.Text.MinPassageTokens = mc.MinPassageWords
 	opts.Text.MinScore = mc.MinScore
 	opts.ImageMaxDistance = mc.ImageMaxDistance
+	opts.PDQMaxDistance = mc.PDQMaxDistance
 	opts.ImageLimits = imagefp.Limits{MaxBytes: g.cfg.Crawl.MaxImageBytes, MaxPixels: g.cfg.Crawl.MaxImagePixels}
 	return opts
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/attrib/attrib/matcher/pdq"
 )
 
 // Algorithm names the fingerprints made here in store.Fingerprint.Algorithm;
@@ -30,8 +32,14 @@ var (
 //	uvarint  Width
 //	uvarint  Height
 //	uvarint  len(Format), then Format's bytes
+//	if flags bit 1: byte PDQ quality, byte n, then n 32-byte PDQ hashes
+//	(the image's, then its dihedral variants in pdq.Transform order)
+//
+// The PDQ part is an extension flag, not a new version: data without it
+// still decodes, so works registered before PDQ keep matching by pHash.
 const (
 	flagSHA256   = 1 << 0
+	flagPDQ      = 1 << 1
 	maxFormatLen = 32
 	maxDimension = 1<<31 - 1
 )
@@ -71,7 +79,27 @@ func Encode(h Hashes) []byte {
 	buf = binary.AppendUvarint(buf, uint64(max(h.Width, 0)))
 	buf = binary.AppendUvarint(buf, uint64(max(h.Height, 0)))
 	buf = binary.AppendUvarint(buf, uint64(len(h.Format)))
-	return append(buf, h.Format...)
+	buf = append(buf, h.Format...)
+	if hs := h.pdqHashes(); len(hs) > 0 {
+		buf[9] |= flagPDQ
+		buf = append(buf, byte(min(max(h.PDQQuality, 0), 100)), byte(len(hs)))
+		for _, x := range hs {
+			buf = append(buf, x[:]...)
+		}
+	}
+	return buf
+}
+
+// pdqHashes returns the PDQ hashes to store: the dihedral variants when
+// computed, else the plain hash, else none.
+func (h Hashes) pdqHashes() []pdq.Hash {
+	switch {
+	case h.PDQDihedral != nil:
+		return h.PDQDihedral[:]
+	case h.PDQ != (pdq.Hash{}):
+		return []pdq.Hash{h.PDQ}
+	}
+	return nil
 }
 
 // Decode parses Encode's output. Data from another version fails with
@@ -87,7 +115,7 @@ func Decode(data []byte) (Hashes, error) {
 	var h Hashes
 	h.PHash = binary.BigEndian.Uint64(r.next(8))
 	flags := r.next(1)[0]
-	if flags&^flagSHA256 != 0 {
+	if flags&^(flagSHA256|flagPDQ) != 0 {
 		return Hashes{}, fmt.Errorf("%w: unknown flags %#x", ErrCorrupt, flags)
 	}
 	if flags&flagSHA256 != 0 {
@@ -96,6 +124,9 @@ func Decode(data []byte) (Hashes, error) {
 	h.Width = int(r.uvarint(maxDimension))
 	h.Height = int(r.uvarint(maxDimension))
 	h.Format = string(r.next(int(r.uvarint(maxFormatLen))))
+	if flags&flagPDQ != 0 {
+		readPDQ(&r, &h)
+	}
 	if r.err == nil && len(r.buf) > 0 {
 		r.fail("%d trailing bytes", len(r.buf))
 	}
@@ -103,6 +134,28 @@ func Decode(data []byte) (Hashes, error) {
 		return Hashes{}, r.err
 	}
 	return h, nil
+}
+
+// readPDQ reads the PDQ extension: quality, count (1 or 8), hashes.
+func readPDQ(r *reader, h *Hashes) {
+	h.PDQQuality = int(r.next(1)[0])
+	n := int(r.next(1)[0])
+	if r.err == nil && (n != 1 && n != pdq.NumTransforms || h.PDQQuality > 100) {
+		r.fail("bad pdq extension: %d hashes, quality %d", n, h.PDQQuality)
+		return
+	}
+	for i := range n {
+		copy(h.PDQ[:], r.next(32))
+		if n == pdq.NumTransforms {
+			if h.PDQDihedral == nil {
+				h.PDQDihedral = new([pdq.NumTransforms]pdq.Hash)
+			}
+			h.PDQDihedral[i] = h.PDQ
+		}
+	}
+	if h.PDQDihedral != nil {
+		h.PDQ = h.PDQDihedral[pdq.None]
+	}
 }
 
 // reader consumes a byte slice; after the first error it returns zeros

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/attrib/attrib/matcher/pdq"
 )
 
 func TestPHashHex(t *testing.T) {
@@ -144,4 +146,32 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode accepted %x but re-encodes to %x", data, again)
 		}
 	})
+}
+
+// The PDQ extension round-trips, and data written before it still decodes.
+func TestEncodePDQExtension(t *testing.T) {
+	var d [pdq.NumTransforms]pdq.Hash
+	for i := range d {
+		d[i][0], d[i][31] = byte(i+1), byte(200-i)
+	}
+	base := Hashes{SHA256: strings.Repeat("ab", 32), PHash: 42, Width: 3, Height: 4, Format: "png"}
+	plain := base
+	plain.PDQ, plain.PDQQuality = d[0], 77
+	withD := plain
+	withD.PDQDihedral = &d
+	for _, h := range []Hashes{base, plain, withD} {
+		got, err := Decode(Encode(h))
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if got.PDQ != h.PDQ || got.PDQQuality != h.PDQQuality || (h.PDQDihedral == nil) != (got.PDQDihedral == nil) ||
+			(h.PDQDihedral != nil && *got.PDQDihedral != *h.PDQDihedral) || got.PHash != h.PHash || got.SHA256 != h.SHA256 {
+			t.Errorf("round trip: got %+v, want %+v", got, h)
+		}
+	}
+	bad := Encode(plain)
+	bad[len(bad)-33] = 3 // a count that is neither 1 nor 8
+	if _, err := Decode(bad); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("bad pdq count: %v, want ErrCorrupt", err)
+	}
 }

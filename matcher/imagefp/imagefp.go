@@ -76,10 +76,13 @@ type Hashes struct {
 	Height int
 	Format string // decoder name: "jpeg", "png", ...
 	// PDQ is Meta's 256-bit perceptual hash and PDQQuality its quality
-	// (0..100; below pdq.MinQuality the hash is unreliable). Computed here
-	// for `attrib fingerprint`; not yet stored or matched (Encode drops it).
+	// (0..100; below pdq.MinQuality the hash is unreliable).
 	PDQ        pdq.Hash
 	PDQQuality int
+	// PDQDihedral holds the PDQ hashes of the image's 8 flips and
+	// rotations (index: pdq.Transform), computed by ComputeWork for
+	// registered works so a flipped or rotated copy is found.
+	PDQDihedral *[pdq.NumTransforms]pdq.Hash
 }
 
 // Compute decodes data within lim and fingerprints it. The pixel bound is
@@ -87,7 +90,15 @@ type Hashes struct {
 // ErrTooLarge or ErrDecode; a decoder that panics on hostile input yields
 // ErrDecode. Except for ErrTooLarge on the byte size, the returned Hashes
 // carries SHA256 even when err is not nil.
-func Compute(data []byte, lim Limits) (Hashes, error) {
+func Compute(data []byte, lim Limits) (Hashes, error) { return compute(data, lim, false) }
+
+// ComputeWork is Compute for an image being registered: it also computes
+// the PDQ hashes of its 8 flips and rotations (pdq.DihedralExact, about 4
+// times the cost of one hash), so that matching needs one hash per found
+// image.
+func ComputeWork(data []byte, lim Limits) (Hashes, error) { return compute(data, lim, true) }
+
+func compute(data []byte, lim Limits, dihedral bool) (Hashes, error) {
 	if lim.MaxBytes > 0 && int64(len(data)) > lim.MaxBytes {
 		return Hashes{}, fmt.Errorf("%w: %d bytes exceeds limit of %d", ErrTooLarge, len(data), lim.MaxBytes)
 	}
@@ -105,7 +116,13 @@ func Compute(data []byte, lim Limits) (Hashes, error) {
 	err = guard(format+" hash", func() error {
 		var err error
 		ph, err = perceptionHash(img)
-		if err == nil {
+		switch {
+		case err != nil:
+		case dihedral:
+			var d [pdq.NumTransforms]pdq.Hash
+			d, h.PDQQuality = pdq.DihedralExact(img)
+			h.PDQ, h.PDQDihedral = d[pdq.None], &d
+		default:
 			h.PDQ, h.PDQQuality = pdq.HashImage(img)
 		}
 		return err

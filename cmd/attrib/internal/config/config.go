@@ -54,6 +54,7 @@ type Match struct {
 	MinPassageWords  int     `yaml:"min_passage_words"`
 	MinScore         float64 `yaml:"min_score"`
 	ImageMaxDistance int     `yaml:"image_max_distance"`
+	PDQMaxDistance   int     `yaml:"pdq_max_distance"`
 }
 
 // Duration is a time.Duration written as "20s" in YAML and the environment.
@@ -84,7 +85,7 @@ func Default() Config {
 			MaxImagePixels: 50_000_000,
 			MaxRedirects:   10,
 		},
-		Match: Match{MinPassageWords: 16, MinScore: 0.6, ImageMaxDistance: 12},
+		Match: Match{MinPassageWords: 16, MinScore: 0.6, ImageMaxDistance: 12, PDQMaxDistance: 31},
 	}
 }
 
