@@ -120,7 +120,7 @@ func NewWithEngines(reg Registry, opts Options, text TextEngine, images ImageInd
 		opts:   opts,
 		text:   text,
 		images: images,
-		pdq:    newPDQIndex(),
+		pdq:    newPDQIndex(opts.PDQMaxDistance),
 		works:  make(map[string]store.Work),
 		bySHA:  make(map[string][]string),
 	}

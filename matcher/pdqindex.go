@@ -2,25 +2,21 @@ package matcher
 
 import (
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
+	"github.com/attrib/attrib/matcher/hamming"
 	"github.com/attrib/attrib/matcher/pdq"
 )
 
 // pdqIndex holds the PDQ hashes of registered images, each with its
-// dihedral variants. Search scans it: a registry of 100k images is about
-// 800k comparisons of 32 bytes per query, well under a millisecond per
-// thousand images; a multi-index Hamming structure replaces it for larger
-// registries.
+// dihedral variants, in a multi-index Hamming structure (sublinear: ≤ 1 ms
+// p99 at 10M hashes, radius 31, measured in matcher/hamming).
 type pdqIndex struct {
-	mu      sync.RWMutex // guards entries and has
-	entries []pdqEntry
-	has     map[string]bool
-}
-
-type pdqEntry struct {
-	id     string
-	hashes []pdq.Hash // index: pdq.Transform
+	ix  *hamming.Index256
+	mu  sync.RWMutex // guards has
+	has map[string]bool
 }
 
 // pdqHit is a registered image within the radius of a found hash.
@@ -30,16 +26,25 @@ type pdqHit struct {
 	transform pdq.Transform // the found image is the work after this transform
 }
 
-func newPDQIndex() *pdqIndex { return &pdqIndex{has: make(map[string]bool)} }
+func newPDQIndex(radius int) *pdqIndex {
+	return &pdqIndex{ix: hamming.NewIndex256(radius), has: make(map[string]bool)}
+}
+
+// variantID names one stored variant: the work ID, a separator no work ID
+// holds, and the transform.
+func variantID(id string, t pdq.Transform) string { return id + "\x00" + strconv.Itoa(int(t)) }
 
 func (x *pdqIndex) add(id string, hashes []pdq.Hash) {
 	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.has[id] {
+	known := x.has[id]
+	x.has[id] = true
+	x.mu.Unlock()
+	if known {
 		return
 	}
-	x.has[id] = true
-	x.entries = append(x.entries, pdqEntry{id: id, hashes: hashes})
+	for t, h := range hashes {
+		x.ix.Add(variantID(id, pdq.Transform(t)), hamming.Hash256(h))
+	}
 }
 
 // contains reports whether the work has a PDQ hash.
@@ -52,19 +57,20 @@ func (x *pdqIndex) contains(id string) bool {
 // search returns, per work, its closest variant within maxDist of h,
 // closest first.
 func (x *pdqIndex) search(h pdq.Hash, maxDist int) []pdqHit {
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	var hits []pdqHit
-	for _, e := range x.entries {
-		best := pdqHit{id: e.id, distance: maxDist + 1}
-		for t, v := range e.hashes {
-			if d := pdq.Distance(h, v); d < best.distance {
-				best.distance, best.transform = d, pdq.Transform(t)
-			}
+	best := make(map[string]pdqHit)
+	for _, hit := range x.ix.Search(hamming.Hash256(h), maxDist) {
+		id, ts, ok := strings.Cut(hit.ID, "\x00")
+		t, err := strconv.Atoi(ts)
+		if !ok || err != nil {
+			continue
 		}
-		if best.distance <= maxDist {
-			hits = append(hits, best)
+		if b, seen := best[id]; !seen || hit.Distance < b.distance {
+			best[id] = pdqHit{id: id, distance: hit.Distance, transform: pdq.Transform(t)}
 		}
+	}
+	hits := make([]pdqHit, 0, len(best))
+	for _, b := range best {
+		hits = append(hits, b)
 	}
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i].distance != hits[j].distance {
