@@ -73,6 +73,7 @@ type reportJSON struct {
 			Algorithm string `json:"algorithm"`
 			Distance  *int   `json:"distance"`
 			Bits      int    `json:"bits"`
+			Transform string `json:"transform"`
 		} `json:"evidence"`
 		OptOut *struct {
 			Reserved bool `json:"reserved"`

@@ -69,6 +69,7 @@ func TestRegisterCrawlReport(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{
+		"harbour-at-dusk.png @ /img/harbour-mirrored.jpg image",
 		"harbour-at-dusk.png @ /img/harbour-small.jpg image",
 		"on-tidewater-towns.md @ /blog/tidewater.html text",
 		"the-lighthouse-keeper.txt @ /blog/poems-we-love.html text",
@@ -83,6 +84,13 @@ func TestRegisterCrawlReport(t *testing.T) {
 		}
 		if m.Method == "image" && !strings.HasSuffix(m.Found.PageURL, "/gallery.html") && !strings.HasSuffix(m.Found.PageURL, "/") {
 			t.Errorf("image page_url %q", m.Found.PageURL)
+		}
+		want := "none"
+		if strings.HasSuffix(m.Found.URL, "-mirrored.jpg") {
+			want = "hflip"
+		}
+		if m.Method == "image" && (m.Evidence.Transform != want || m.Evidence.Algorithm != "pdq" || m.Evidence.Bits != 256) {
+			t.Errorf("%s: evidence %s/%d bits, transform %q, want pdq/256 %q", m.Found.URL, m.Evidence.Algorithm, m.Evidence.Bits, m.Evidence.Transform, want)
 		}
 	}
 	if rep.Scan.Stats.Pages < 6 {

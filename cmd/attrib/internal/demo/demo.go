@@ -87,10 +87,15 @@ func siteHandler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	mirrored, err := encodeJPEG(mirror(resize(harbour(640, 400), 480, 300)), 80)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/", http.FileServerFS(sub))
 	serveBytes(mux, "/img/harbour-small.jpg", "image/jpeg", small)
 	serveBytes(mux, "/img/engine.png", "image/png", engine)
+	serveBytes(mux, "/img/harbour-mirrored.jpg", "image/jpeg", mirrored)
 	return mux, nil
 }
 
@@ -150,6 +155,18 @@ func fill(img *image.RGBA, r image.Rectangle, c color.RGBA) {
 			img.SetRGBA(x, y, c)
 		}
 	}
+}
+
+// mirror flips an image left to right, as a careless re-poster might.
+func mirror(src image.Image) image.Image {
+	b := src.Bounds()
+	dst := image.NewRGBA(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			dst.Set(b.Max.X-1-(x-b.Min.X), y, src.At(x, y))
+		}
+	}
+	return dst
 }
 
 func resize(src image.Image, w, h int) image.Image {
