@@ -26,7 +26,9 @@ import (
 // when a change makes new hashes incomparable with stored ones. Box-filtering
 // large images before hashing (added after the first cut) left 144 of the
 // 155 decodable shared test images with the same hash and moved the rest by
-// 2 or 4 bits (TestReferenceAgreement), so it kept version 1.
+// 2 or 4 bits (TestReferenceAgreement), so it kept version 1. Applying EXIF
+// orientation changes only the hashes of photos stored sideways; PDQ's
+// stored flips and rotations still match those, so it kept version 1 too.
 const Version = 1
 
 // PHashBits is the length of the perceptual hash in bits.
@@ -111,6 +113,14 @@ func compute(data []byte, lim Limits, dihedral bool) (Hashes, error) {
 	img, err := decode(data, format, lim)
 	if err != nil {
 		return h, err
+	}
+	if o := exifOrientation(data); o > 1 {
+		// Hash the picture as people see it: phone photos are stored
+		// sideways with an EXIF Orientation tag.
+		img = orient(img, o)
+		if o >= 5 {
+			cfg.Width, cfg.Height = cfg.Height, cfg.Width
+		}
 	}
 	var ph uint64
 	err = guard(format+" hash", func() error {
