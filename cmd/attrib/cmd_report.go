@@ -21,7 +21,7 @@ func newReportCommand(g *globalOptions) *cobra.Command {
 		Use:   "report [--scan ID|latest] [--creator NAME] [--format json|md|csv|html] [-o FILE]",
 		Short: "Render a stored scan's attribution report",
 		Example: `  attrib report                         # latest scan, Markdown
-  attrib report --scan s_20261127T101500Z_3f9c --format json -o report.json
+  attrib report --scan s_20261127T101500Z-3f9c1a --format json -o report.json
   attrib report --creator "Ada Lovelace"   # only Ada's works`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
