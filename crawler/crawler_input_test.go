@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -76,7 +77,7 @@ func TestImages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if img.Hashes != h || img.PageURL != p.URL || img.Bytes != int64(len(data)) {
+			if !reflect.DeepEqual(img.Hashes, h) || img.PageURL != p.URL || img.Bytes != int64(len(data)) {
 				t.Errorf("image %s: %+v, want hashes %+v", img.URL, img, h)
 			}
 		}

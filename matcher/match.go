@@ -119,7 +119,7 @@ func (m *Matcher) MatchImage(_ context.Context, f Found, h imagefp.Hashes) []sto
 	}
 	usePDQ := h.PDQQuality >= pdq.MinQuality
 	if usePDQ {
-		for _, hit := range m.pdq.search(h.PDQ, m.opts.PDQMaxDistance) {
+		for _, hit := range m.pdq.search(append([]pdq.Hash{h.PDQ}, h.PDQWindows...), m.opts.PDQMaxDistance) {
 			if seen[hit.id] {
 				continue
 			}
@@ -128,7 +128,7 @@ func (m *Matcher) MatchImage(_ context.Context, f Found, h imagefp.Hashes) []sto
 			mt := f.match(hit.id, "image")
 			mt.Score = imageScore(d, m.opts.PDQMaxDistance)
 			mt.WorkCoverage, mt.FoundCoverage = 1, 1
-			mt.Evidence = store.Evidence{Algorithm: "pdq", Distance: &d, Bits: pdq.Bits, Transform: hit.transform.String()}
+			mt.Evidence = store.Evidence{Algorithm: "pdq", Distance: &d, Bits: pdq.Bits, Transform: hit.transform}
 			out = append(out, mt)
 		}
 	}

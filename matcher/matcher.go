@@ -208,7 +208,7 @@ func (m *Matcher) addFingerprint(fp store.Fingerprint) error {
 // its plain hash alone when only that was stored.
 func pdqVariants(h imagefp.Hashes) []pdq.Hash {
 	if h.PDQDihedral != nil {
-		return h.PDQDihedral[:]
+		return append(h.PDQDihedral[:], h.PDQWindows...)
 	}
 	return []pdq.Hash{h.PDQ}
 }

@@ -270,3 +270,37 @@ func TestMatchImageFlippedAndLegacy(t *testing.T) {
 		t.Fatalf("legacy work: %+v", ms)
 	}
 }
+
+// A copy inside a border, and a cropped copy, match through window hashes;
+// the evidence says "crop".
+func TestMatchImageWindows(t *testing.T) {
+	ctx := context.Background()
+	m := newMatcher(t, openStore(t))
+	pic := gradient(400, 300, 3)
+	if _, _, err := m.Register(ctx, Input{Creator: "P", Title: "g.png", Kind: store.KindImage, Data: encode(t, pic, false)}); err != nil {
+		t.Fatal(err)
+	}
+	padded := image.NewRGBA(image.Rect(0, 0, 480, 360))
+	for i := range padded.Pix {
+		padded.Pix[i] = 255
+	}
+	cropped := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	for y := range 300 {
+		for x := range 400 {
+			padded.Set(x+40, y+30, pic.At(x, y))
+			if x >= 40 && x < 360 && y >= 30 && y < 270 {
+				cropped.Set(x-40, y-30, pic.At(x, y))
+			}
+		}
+	}
+	for name, img := range map[string]image.Image{"padded": padded, "cropped": cropped} {
+		h, err := computeHashes(encode(t, img, true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms := m.MatchImage(ctx, Found{URL: "http://x/" + name}, h)
+		if len(ms) != 1 || ms[0].Evidence.Algorithm != "pdq" || ms[0].Evidence.Transform != "crop" {
+			t.Errorf("%s copy: %+v", name, ms)
+		}
+	}
+}

@@ -23,7 +23,7 @@ type pdqIndex struct {
 type pdqHit struct {
 	id        string
 	distance  int
-	transform pdq.Transform // the found image is the work after this transform
+	transform string // how the found image relates to the work: a pdq.Transform's name, or "crop"
 }
 
 func newPDQIndex(radius int) *pdqIndex {
@@ -54,18 +54,26 @@ func (x *pdqIndex) contains(id string) bool {
 	return x.has[id]
 }
 
-// search returns, per work, its closest variant within maxDist of h,
-// closest first.
-func (x *pdqIndex) search(h pdq.Hash, maxDist int) []pdqHit {
+// search returns, per work, its closest variant within maxDist of the
+// found image's hash (queries[0]) or of its window hashes (queries[1:]),
+// closest first. Stored variants past the 8 flips and rotations are the
+// work's windows; any window pairing is reported as a crop.
+func (x *pdqIndex) search(queries []pdq.Hash, maxDist int) []pdqHit {
 	best := make(map[string]pdqHit)
-	for _, hit := range x.ix.Search(hamming.Hash256(h), maxDist) {
-		id, ts, ok := strings.Cut(hit.ID, "\x00")
-		t, err := strconv.Atoi(ts)
-		if !ok || err != nil {
-			continue
-		}
-		if b, seen := best[id]; !seen || hit.Distance < b.distance {
-			best[id] = pdqHit{id: id, distance: hit.Distance, transform: pdq.Transform(t)}
+	for qi, q := range queries {
+		for _, hit := range x.ix.Search(hamming.Hash256(q), maxDist) {
+			id, ts, ok := strings.Cut(hit.ID, "\x00")
+			t, err := strconv.Atoi(ts)
+			if !ok || err != nil {
+				continue
+			}
+			tr := "crop"
+			if qi == 0 && t < pdq.NumTransforms {
+				tr = pdq.Transform(t).String()
+			}
+			if b, seen := best[id]; !seen || hit.Distance < b.distance || hit.Distance == b.distance && tr != "crop" && b.transform == "crop" {
+				best[id] = pdqHit{id: id, distance: hit.Distance, transform: tr}
+			}
 		}
 	}
 	hits := make([]pdqHit, 0, len(best))

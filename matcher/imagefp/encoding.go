@@ -32,14 +32,16 @@ var (
 //	uvarint  Width
 //	uvarint  Height
 //	uvarint  len(Format), then Format's bytes
-//	if flags bit 1: byte PDQ quality, byte n, then n 32-byte PDQ hashes
-//	(the image's, then its dihedral variants in pdq.Transform order)
+//	if flags bit 1: byte PDQ quality, byte n, then n 32-byte PDQ hashes:
+//	the image's alone (n = 1), or its 8 dihedral variants in pdq.Transform
+//	order followed by its window hashes (n = 8 + windows)
 //
 // The PDQ part is an extension flag, not a new version: data without it
 // still decodes, so works registered before PDQ keep matching by pHash.
 const (
 	flagSHA256   = 1 << 0
 	flagPDQ      = 1 << 1
+	maxWindows   = 16 // window hashes stored after the dihedral ones
 	maxFormatLen = 32
 	maxDimension = 1<<31 - 1
 )
@@ -95,7 +97,7 @@ func Encode(h Hashes) []byte {
 func (h Hashes) pdqHashes() []pdq.Hash {
 	switch {
 	case h.PDQDihedral != nil:
-		return h.PDQDihedral[:]
+		return append(h.PDQDihedral[:], h.PDQWindows...)
 	case h.PDQ != (pdq.Hash{}):
 		return []pdq.Hash{h.PDQ}
 	}
@@ -140,17 +142,21 @@ func Decode(data []byte) (Hashes, error) {
 func readPDQ(r *reader, h *Hashes) {
 	h.PDQQuality = int(r.next(1)[0])
 	n := int(r.next(1)[0])
-	if r.err == nil && (n != 1 && n != pdq.NumTransforms || h.PDQQuality > 100) {
+	if r.err == nil && (n != 1 && (n < pdq.NumTransforms || n > pdq.NumTransforms+maxWindows) || h.PDQQuality > 100) {
 		r.fail("bad pdq extension: %d hashes, quality %d", n, h.PDQQuality)
 		return
 	}
 	for i := range n {
 		copy(h.PDQ[:], r.next(32))
-		if n == pdq.NumTransforms {
+		switch {
+		case n == 1:
+		case i < pdq.NumTransforms:
 			if h.PDQDihedral == nil {
 				h.PDQDihedral = new([pdq.NumTransforms]pdq.Hash)
 			}
 			h.PDQDihedral[i] = h.PDQ
+		default:
+			h.PDQWindows = append(h.PDQWindows, h.PDQ)
 		}
 	}
 	if h.PDQDihedral != nil {

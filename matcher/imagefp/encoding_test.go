@@ -2,6 +2,7 @@ package imagefp
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -77,12 +78,12 @@ func TestEncodeRoundTrip(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			want := tt.want
-			if want == (Hashes{}) {
+			if reflect.DeepEqual(want, Hashes{}) {
 				want = tt.in
 			}
 			data := Encode(tt.in)
 			got, err := Decode(data)
-			if err != nil || got != want {
+			if err != nil || !reflect.DeepEqual(got, want) {
 				t.Fatalf("Decode(Encode(%+v)) = %+v, %v; want %+v", tt.in, got, err, want)
 			}
 		})
@@ -120,7 +121,7 @@ func TestDecodeErrors(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
-			if h != (Hashes{}) {
+			if !reflect.DeepEqual(h, Hashes{}) {
 				t.Errorf("got %+v alongside the error", h)
 			}
 		})

@@ -253,15 +253,19 @@ type robustPair struct {
 	pdq, phash int
 }
 
-// pdqWorkDistance is the PDQ distance from q to the nearest of w's 8
-// dihedral variants.
+// pdqWorkDistance is the PDQ distance between the nearest pair of q's hashes
+// (its own and its centre windows) and w's (8 dihedral variants and its
+// centre crops), as the matcher compares them.
 func pdqWorkDistance(q, w Hashes) int {
-	if w.PDQDihedral == nil {
-		return pdq.Distance(q.PDQ, w.PDQ)
+	stored := append([]pdq.Hash{w.PDQ}, w.PDQWindows...)
+	if w.PDQDihedral != nil {
+		stored = append(w.PDQDihedral[:], w.PDQWindows...)
 	}
 	best := pdq.Bits
-	for _, v := range w.PDQDihedral {
-		best = min(best, pdq.Distance(q.PDQ, v))
+	for _, qh := range append([]pdq.Hash{q.PDQ}, q.PDQWindows...) {
+		for _, v := range stored {
+			best = min(best, pdq.Distance(qh, v))
+		}
 	}
 	return best
 }
