@@ -35,16 +35,8 @@ func exifOrientation(data []byte) int {
 
 // tiffOrientation reads tag 0x0112 from IFD0 of an EXIF TIFF block.
 func tiffOrientation(t []byte) int {
-	if len(t) < 8 {
-		return 1
-	}
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
+	bo := tiffOrder(t)
+	if bo == nil {
 		return 1
 	}
 	ifd := int(bo.Uint32(t[4:]))

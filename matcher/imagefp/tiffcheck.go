@@ -13,21 +13,28 @@ var errTIFFData = errors.New("tiff: tag data beyond end of file")
 // before reading, so they need no check.
 var tiffTypeSize = [...]uint64{1: 1, 2: 1, 3: 2, 4: 4, 5: 8}
 
+// tiffOrder returns the byte order of a TIFF header (as in TIFF files and
+// EXIF blocks), or nil when data does not start with one.
+func tiffOrder(data []byte) binary.ByteOrder {
+	if len(data) < 8 {
+		return nil
+	}
+	switch string(data[:4]) {
+	case "II*\x00":
+		return binary.LittleEndian
+	case "MM\x00*":
+		return binary.BigEndian
+	}
+	return nil
+}
+
 // checkTIFF rejects a TIFF whose first IFD points outside data. x/image/tiff
 // allocates the size a tag claims before reading it (up to 10 MB per tag),
 // so a 20-byte file could make it allocate megabytes; this bounds every
 // read by the file's length. Data that is not TIFF passes.
 func checkTIFF(data []byte) error {
-	if len(data) < 8 {
-		return nil
-	}
-	var order binary.ByteOrder
-	switch string(data[:4]) {
-	case "II*\x00":
-		order = binary.LittleEndian
-	case "MM\x00*":
-		order = binary.BigEndian
-	default:
+	order := tiffOrder(data)
+	if order == nil {
 		return nil
 	}
 	size := uint64(len(data))
