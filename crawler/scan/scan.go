@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"sync/atomic"
 	"time"
 
 	"github.com/attrib/attrib/crawler"
 	"github.com/attrib/attrib/crawler/extract"
 	"github.com/attrib/attrib/matcher"
-	"github.com/attrib/attrib/matcher/boilerplate"
 	"github.com/attrib/attrib/store"
 )
 
@@ -55,7 +53,7 @@ func (r *Runner) Crawl(ctx context.Context, opts crawler.Options) (store.Scan, e
 	if err != nil {
 		return store.Scan{}, fmt.Errorf("create scan: %w", err)
 	}
-	h := &handler{r: r, scanID: sc.ID, boiler: boilerplate.New(boilerplate.DefaultOptions())}
+	h := &handler{r: r, scanID: sc.ID, attr: NewAttributor()}
 	stop := r.reportProgress(c, h)
 	stats, runErr := c.Run(ctx, nil, h)
 	stop()
@@ -123,7 +121,7 @@ func toStoreStats(s crawler.Stats) store.Stats {
 type handler struct {
 	r       *Runner
 	scanID  string
-	boiler  *boilerplate.Tracker // lines repeated across a site's pages
+	attr    *Attributor
 	matches atomic.Int64
 }
 
@@ -136,32 +134,9 @@ func (h *handler) HandlePage(ctx context.Context, p *crawler.Page) error {
 	// interrupted: it costs milliseconds, and losing it would lose a result.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 	defer cancel()
-	m := h.r.Matcher
-	found := matcher.Found{URL: p.URL, PageURL: p.URL}
-	// Site chrome repeated on many pages (menus, footers, a motto quoting a
-	// poem) is masked with spaces, keeping byte offsets into p.Text valid.
-	host := hostOf(p.URL)
-	h.boiler.Observe(host, p.Text)
-	ms, err := m.MatchPage(ctx, found, p.SHA256, h.boiler.Mask(host, p.Text))
-	if err != nil {
+	ms, err := h.attr.Attribute(ctx, h.r.Matcher, DocOf(p))
+	if err != nil || len(ms) == 0 {
 		return err
-	}
-	for i := range ms {
-		for j := range ms[i].Evidence.Passages {
-			ps := &ms[i].Evidence.Passages[j]
-			ps.Text = p.Text[ps.FoundStart:ps.FoundEnd] // as published, not masked
-		}
-	}
-	for _, img := range p.Images {
-		ms = append(ms, m.MatchImage(ctx, matcher.Found{URL: img.URL, PageURL: p.URL}, img.Hashes)...)
-	}
-	if len(ms) == 0 {
-		return nil
-	}
-	if oo := optOut(p.Signals); oo != nil {
-		for i := range ms {
-			ms[i].OptOut = oo
-		}
 	}
 	if err := h.r.Store.PutMatches(ctx, h.scanID, ms); err != nil {
 		return fmt.Errorf("store matches of %s: %w", p.URL, err)
@@ -170,22 +145,23 @@ func (h *handler) HandlePage(ctx context.Context, p *crawler.Page) error {
 	return nil
 }
 
-func hostOf(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Host
+// DocOf returns the attribution view of a crawled page.
+func DocOf(p *crawler.Page) Doc {
+	d := Doc{URL: p.URL, SHA256: p.SHA256, Text: p.Text, Signals: Signals(p.Signals)}
+	for _, img := range p.Images {
+		d.Images = append(d.Images, DocImage{URL: img.URL, Hashes: img.Hashes})
 	}
-	return raw
+	return d
 }
 
-// optOut turns extracted signals into the report's opt-out record. Every
-// signal extract returns is a reservation of AI use.
-func optOut(sigs []extract.Signal) *store.OptOut {
+// Signals converts extracted opt-out signals to the store's records.
+func Signals(sigs []extract.Signal) []store.OptOutSignal {
 	if len(sigs) == 0 {
-		return &store.OptOut{Reserved: false}
+		return nil
 	}
-	oo := &store.OptOut{Reserved: true}
-	for _, s := range sigs {
-		oo.Signals = append(oo.Signals, store.OptOutSignal{Kind: s.Kind, Value: s.Value, Source: s.Source})
+	out := make([]store.OptOutSignal, len(sigs))
+	for i, s := range sigs {
+		out[i] = store.OptOutSignal{Kind: s.Kind, Value: s.Value, Source: s.Source}
 	}
-	return oo
+	return out
 }
