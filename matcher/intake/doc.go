@@ -13,9 +13,9 @@
 // Keys (namespace N, scan S), each scan's under one hash tag so they share
 // a Redis Cluster slot:
 //
-//	{N:in:S}        stream of pages; acknowledged entries are deleted, so
+//	N:in:{S}        stream of pages; acknowledged entries are deleted, so
 //	                its length is the backlog, which Send bounds (MaxBacklog)
-//	{N:in:S}:dead   dead-letter stream, capped (MAXLEN ~ deadCap)
+//	N:in:{S}:dead   dead-letter stream, capped (MAXLEN ~ deadCap)
 //
 // A scan's intake is finished when its stream has no entry left (every
 // page was matched and acknowledged): Backlog reports it.

@@ -97,7 +97,7 @@ func cmpOr[T int | int64 | time.Duration](v, d T) T {
 // Options returns the options in effect.
 func (q *Queue) Options() Options { return q.opts }
 
-func (q *Queue) stream(scan string) string { return "{" + q.opts.Namespace + ":in:" + scan + "}" }
+func (q *Queue) stream(scan string) string { return q.opts.Namespace + ":in:{" + scan + "}" }
 func (q *Queue) dead(scan string) string   { return q.stream(scan) + ":dead" }
 
 // ensureGroup creates the matchers' group on a scan's stream (and the
