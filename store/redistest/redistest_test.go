@@ -3,8 +3,10 @@ package redistest
 import (
 	"context"
 	"fmt"
-	"github.com/redis/go-redis/v9"
+	"sync/atomic"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 )
 
 func TestClientPrefixCleanup(t *testing.T) {
@@ -41,15 +43,15 @@ func TestCluster(t *testing.T) {
 			t.Fatalf("set on cluster: %v", err)
 		}
 	}
-	masters := 0
+	var masters atomic.Int32 // ForEachMaster calls fn concurrently
 	if err := c.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error {
-		masters++
+		masters.Add(1)
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if masters != ClusterNodes {
-		t.Errorf("%d masters, want %d", masters, ClusterNodes)
+	if masters.Load() != ClusterNodes {
+		t.Errorf("%d masters, want %d", masters.Load(), ClusterNodes)
 	}
 	if err := DeleteKeys(ctx, c, p); err != nil {
 		t.Fatal(err)
