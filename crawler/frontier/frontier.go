@@ -10,6 +10,10 @@ type Job struct {
 	URL      string // canonical once admitted by a Frontier
 	Depth    int    // links followed from a seed; seeds are 0
 	Referrer string // the page the link was found on; empty for seeds
+	// Lease is the backend's handle on one delivery of the job, set by Pop
+	// and read by Done; opaque to consumers. The in-memory frontier leaves
+	// it empty and ignores it.
+	Lease string
 }
 
 // ErrDrained is returned by Pop when the queue is empty and no job is in
