@@ -15,6 +15,7 @@ import (
 	"github.com/attrib/attrib/crawler/extract"
 	"github.com/attrib/attrib/crawler/fetch"
 	"github.com/attrib/attrib/crawler/frontier"
+	"github.com/attrib/attrib/crawler/polite"
 	"github.com/attrib/attrib/matcher/imagefp"
 )
 
@@ -29,8 +30,13 @@ type Options struct {
 	Scope    frontier.Scope // which links to follow (zero: host)
 	MaxDepth int            // links followed from a seed; 0 crawls only the seeds
 	MaxPages int            // page budget; 0 = unlimited
-	Rate     float64        // requests per second per host; 0 = unlimited
-	Workers  int            // concurrent fetches
+	// Rate is requests per second per host; 0 sets no rate of ours (a
+	// site's robots.txt Crawl-delay, up to a minute, still applies).
+	Rate float64
+	// HostConcurrency bounds the requests in flight to one host (0: the
+	// default, polite.DefaultConcurrency).
+	HostConcurrency int
+	Workers         int // concurrent fetches
 
 	UserAgent     string        // "" = fetch.DefaultUserAgent()
 	IgnoreRobots  bool          // robots.txt is obeyed unless set
@@ -43,19 +49,29 @@ type Options struct {
 	ImageLimits imagefp.Limits
 	SkipImages  bool              // do not fetch images
 	Transport   http.RoundTripper // nil = fetch's default (tests, proxies)
+
+	// Gate enforces per-host politeness; share one (polite.NewRedis) between
+	// workers to make them polite together. It has its own rate and
+	// concurrency: Rate and HostConcurrency only configure the default, an
+	// in-memory gate per crawl (polite.NewMemory).
+	Gate Gate
+	// Robots keeps robots.txt files; share one (polite.NewRedisRobots)
+	// between workers to fetch each host's once. nil: in memory, per crawl.
+	Robots fetch.RobotsCache
 }
 
 // DefaultOptions returns the options of `attrib crawl` without flags.
 func DefaultOptions() Options {
 	return Options{
-		MaxDepth:      3,
-		Rate:          4,
-		Workers:       defaultWorkers(),
-		Timeout:       fetch.DefaultTimeout,
-		MaxPageBytes:  fetch.DefaultMaxPageBytes,
-		MaxImageBytes: fetch.DefaultMaxImageBytes,
-		MaxRedirects:  fetch.DefaultMaxRedirects,
-		ImageLimits:   imagefp.DefaultLimits(),
+		MaxDepth:        3,
+		Rate:            4,
+		HostConcurrency: polite.DefaultConcurrency,
+		Workers:         defaultWorkers(),
+		Timeout:         fetch.DefaultTimeout,
+		MaxPageBytes:    fetch.DefaultMaxPageBytes,
+		MaxImageBytes:   fetch.DefaultMaxImageBytes,
+		MaxRedirects:    fetch.DefaultMaxRedirects,
+		ImageLimits:     imagefp.DefaultLimits(),
 	}
 }
 
@@ -115,8 +131,11 @@ type Stats struct {
 	NotImage      int64 // image URLs that were not raster images
 	Dropped       int64 // URLs the frontier dropped because it was full
 	Redirected    int64 // redirects to a page already crawled
-	Queued        int   // jobs waiting in the frontier (if it reports it)
-	InFlight      int   // jobs being processed (if the frontier reports it)
+	// Retried counts transient failures handed back to a frontier that
+	// retries (distributed mode); they are neither errors nor skips.
+	Retried  int64
+	Queued   int // jobs waiting in the frontier (if it reports it)
+	InFlight int // jobs being processed (if the frontier reports it)
 }
 
 // Crawler runs crawls with fixed options.
@@ -150,6 +169,7 @@ func withDefaults(o Options) (Options, error) {
 	}
 	d := DefaultOptions()
 	o.Workers = cmp.Or(o.Workers, d.Workers)
+	o.HostConcurrency = cmp.Or(o.HostConcurrency, d.HostConcurrency)
 	o.Timeout = cmp.Or(o.Timeout, d.Timeout)
 	o.MaxPageBytes = cmp.Or(o.MaxPageBytes, d.MaxPageBytes)
 	o.MaxImageBytes = cmp.Or(o.MaxImageBytes, d.MaxImageBytes)
@@ -173,6 +193,8 @@ func validate(o Options) error {
 		return fmt.Errorf("rate %v must be a finite number ≥ 0 (0: no limit)", o.Rate)
 	case o.Workers < 0 || o.Workers > maxWorkers:
 		return fmt.Errorf("workers %d must be between 1 and %d", o.Workers, maxWorkers)
+	case o.HostConcurrency < 0 || o.HostConcurrency > maxWorkers:
+		return fmt.Errorf("host concurrency %d must be between 1 and %d", o.HostConcurrency, maxWorkers)
 	case o.Timeout < 0:
 		return fmt.Errorf("timeout %v is negative", o.Timeout)
 	case o.MaxPageBytes < 0 || o.MaxImageBytes < 0:
@@ -188,11 +210,12 @@ type counters struct {
 	pages, images, bytes                    atomic.Int64
 	pageErrors, imageErrors, handlerErrs    atomic.Int64
 	robots, notHTML, notImage, redirectDups atomic.Int64
+	retried                                 atomic.Int64
 }
 
 func (n *counters) reset() {
 	for _, c := range []*atomic.Int64{&n.pages, &n.images, &n.bytes, &n.pageErrors, &n.imageErrors,
-		&n.handlerErrs, &n.robots, &n.notHTML, &n.notImage} {
+		&n.handlerErrs, &n.robots, &n.notHTML, &n.notImage, &n.redirectDups, &n.retried} {
 		c.Store(0)
 	}
 }
@@ -205,7 +228,7 @@ func (c *Crawler) Stats() Stats {
 		Pages: n.pages.Load(), Images: n.images.Load(), Bytes: n.bytes.Load(),
 		PageErrors: n.pageErrors.Load(), ImageErrors: n.imageErrors.Load(), HandlerErrors: n.handlerErrs.Load(),
 		Robots: n.robots.Load(), NotHTML: n.notHTML.Load(), NotImage: n.notImage.Load(),
-		Redirected: n.redirectDups.Load(),
+		Redirected: n.redirectDups.Load(), Retried: n.retried.Load(),
 	}
 	if fs := c.front.Load(); fs != nil {
 		f := (*fs)()

@@ -306,6 +306,7 @@ func TestNewValidatesOptions(t *testing.T) {
 		{"NaN rate", func(o *Options) { o.Rate = math.NaN() }, "rate"},
 		{"negative rate", func(o *Options) { o.Rate = -2 }, "rate"},
 		{"too many workers", func(o *Options) { o.Workers = 1 << 20 }, "workers"},
+		{"negative host concurrency", func(o *Options) { o.HostConcurrency = -1 }, "host concurrency"},
 		{"negative timeout", func(o *Options) { o.Timeout = -time.Second }, "timeout"},
 		{"negative cap", func(o *Options) { o.MaxPageBytes = -1 }, "byte caps"},
 	}
@@ -324,7 +325,7 @@ func TestNewValidatesOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := c.Options()
-	if got.Workers < 1 || got.Timeout <= 0 || got.MaxPageBytes <= 0 || got.ImageLimits.MaxPixels <= 0 ||
+	if got.Workers < 1 || got.HostConcurrency < 1 || got.Timeout <= 0 || got.MaxPageBytes <= 0 || got.ImageLimits.MaxPixels <= 0 ||
 		got.ImageLimits.MaxBytes != got.MaxImageBytes || !strings.HasPrefix(got.UserAgent, "attrib/") {
 		t.Errorf("defaults not filled in: %+v", got)
 	}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
@@ -24,9 +28,40 @@ type run struct {
 	*Crawler
 	front   frontier.Frontier
 	fetcher *fetch.Fetcher
-	limiter *frontier.HostLimiter
+	gate    Gate
 	seen    *frontier.SeenSet // canonical image URLs fetched in this crawl
 	h       Handler
+	retry   retrier // the frontier, when it can retry a job later; else nil
+}
+
+// retrier is a frontier that takes a job back to retry it later, with
+// backoff and a dead-letter queue after too many attempts (the Redis one).
+type retrier interface {
+	Fail(ctx context.Context, j frontier.Job, cause error) error
+}
+
+// retryError marks a transient failure of a job, handed back to a retrier
+// instead of being counted and acknowledged.
+type retryError struct{ err error }
+
+func (e retryError) Error() string { return "transient: " + e.err.Error() }
+func (e retryError) Unwrap() error { return e.err }
+
+// transient reports whether a failed fetch may succeed later: timeouts,
+// refused or reset connections, 429 and 5xx answers, robots.txt unavailable.
+func transient(err error) bool {
+	var se *fetch.StatusError
+	var op *net.OpError
+	switch {
+	case errors.Is(err, fetch.ErrTimeout), errors.Is(err, fetch.ErrRobotsUnavailable),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	case errors.As(err, &se):
+		return se.Code == http.StatusTooManyRequests || se.Code >= 500
+	case errors.As(err, &op):
+		return true
+	}
+	return false
 }
 
 // Run crawls until the frontier is drained, ctx is cancelled or the
@@ -90,7 +125,7 @@ func (c *Crawler) crawl(ctx context.Context, f frontier.Frontier, h Handler) err
 	if _, err := f.Push(ctx, seeds...); err != nil {
 		return fmt.Errorf("push seeds: %w", err)
 	}
-	limiter, err := frontier.NewHostLimiter(c.opts.Rate)
+	gate, err := c.newGate()
 	if err != nil {
 		return err
 	}
@@ -100,7 +135,8 @@ func (c *Crawler) crawl(ctx context.Context, f frontier.Frontier, h Handler) err
 		return err
 	}
 	defer fetcher.Close()
-	r := &run{Crawler: c, front: f, fetcher: fetcher, limiter: limiter, seen: frontier.NewSeenSet(0), h: h}
+	r := &run{Crawler: c, front: f, fetcher: fetcher, gate: gate, seen: frontier.NewSeenSet(0), h: h}
+	r.retry, _ = f.(retrier)
 	for range c.opts.Workers {
 		g.Go(func() error { return r.work(gctx) })
 	}
@@ -112,7 +148,7 @@ func (c *Crawler) newFetcher(ctx context.Context) (*fetch.Fetcher, error) {
 	return fetch.New(ctx, fetch.Options{
 		UserAgent: c.opts.UserAgent, IgnoreRobots: c.opts.IgnoreRobots, Timeout: c.opts.Timeout,
 		MaxPageBytes: c.opts.MaxPageBytes, MaxImageBytes: c.opts.MaxImageBytes,
-		MaxRedirects: c.opts.MaxRedirects, Transport: c.opts.Transport,
+		MaxRedirects: c.opts.MaxRedirects, Transport: c.opts.Transport, Robots: c.opts.Robots,
 	})
 }
 
@@ -127,7 +163,20 @@ func (r *run) work(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := r.process(ctx, j); err != nil {
+		err = r.process(ctx, j)
+		var re retryError
+		if errors.As(err, &re) {
+			r.n.retried.Add(1)
+			r.log.Info("page failed; the frontier retries it later", "url", j.URL, "err", re.err)
+			if err := r.retry.Fail(ctx, j, re.err); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				r.log.Warn("frontier did not take the failure back", "url", j.URL, "err", err)
+			}
+			continue
+		}
+		if err != nil {
 			return err // not acknowledged: at-least-once frontiers retry it
 		}
 		if err := r.front.Done(ctx, j); err != nil {
@@ -140,13 +189,13 @@ func (r *run) work(ctx context.Context) error {
 }
 
 // process crawls one job. Bad pages are counted, not returned: the error
-// is for cancellation and frontier failures.
+// is for cancellation and failures of the frontier or the politeness state.
 func (r *run) process(ctx context.Context, j frontier.Job) error {
-	if err := r.limiter.Wait(ctx, hostOf(j.URL)); err != nil {
-		return err
-	}
-	fp, err := r.fetcher.FetchPage(ctx, j.URL)
+	fp, err := r.fetchPage(ctx, j.URL)
 	if err != nil {
+		if r.retry != nil && ctx.Err() == nil && transient(err) {
+			return retryError{err}
+		}
 		return r.pageFailed(ctx, j, err)
 	}
 	if fp.URL != j.URL {
@@ -177,6 +226,11 @@ func (r *run) process(ctx context.Context, j frontier.Job) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if r.retry != nil {
+			// The handler could not take the page (its store or queue is
+			// down): acknowledging would lose it.
+			return retryError{err}
+		}
 		r.n.handlerErrs.Add(1)
 		r.log.Warn("page handler failed", "url", p.URL, "err", err)
 	}
@@ -197,6 +251,8 @@ func (r *run) pageFailed(ctx context.Context, j frontier.Job, err error) error {
 		return ctx.Err()
 	}
 	switch {
+	case fatal(err):
+		return err
 	case errors.Is(err, fetch.ErrRobots):
 		r.n.robots.Add(1)
 	case errors.Is(err, fetch.ErrNotHTML):
@@ -251,6 +307,9 @@ func (r *run) images(ctx context.Context, pageURL string, raws []string) ([]Imag
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if fatal(err) {
+			return nil, err
+		}
 		if err != nil {
 			r.imageFailed(u, pageURL, err)
 			continue
@@ -262,10 +321,7 @@ func (r *run) images(ctx context.Context, pageURL string, raws []string) ([]Imag
 
 // image fetches and fingerprints one image.
 func (r *run) image(ctx context.Context, u, pageURL string) (Image, error) {
-	if err := r.limiter.Wait(ctx, hostOf(u)); err != nil {
-		return Image{}, err
-	}
-	data, err := r.fetcher.FetchImage(ctx, u)
+	data, err := r.fetchImage(ctx, u)
 	if err != nil {
 		return Image{}, err
 	}
@@ -293,7 +349,7 @@ func (r *run) imageFailed(u, pageURL string, err error) {
 	r.log.Debug("image skipped", "url", u, "page", pageURL, "reason", err)
 }
 
-// hostOf returns the host[:port] of a URL, the rate limiter's key.
+// hostOf returns the host[:port] of a URL, the politeness gate's key.
 func hostOf(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -25,6 +25,7 @@ type crawlOptions struct {
 	scope        string
 	rate         float64
 	workers      int
+	hostConc     int
 	ignoreRobots bool
 	skipImages   bool
 	json         bool
@@ -55,6 +56,7 @@ per host (0: no limit, only for sites you own). Progress goes to stderr.`,
 	f.StringVar(&o.scope, "scope", d.Scope, "links to follow: host, domain, prefix or any")
 	f.Float64Var(&o.rate, "rate", d.Rate, "requests per second per host (0: no limit)")
 	f.IntVar(&o.workers, "workers", d.Workers, "concurrent fetchers")
+	f.IntVar(&o.hostConc, "host-concurrency", d.HostConcurrency, "requests in flight to one host at once")
 	f.BoolVar(&o.ignoreRobots, "ignore-robots", d.IgnoreRobots, "do not obey robots.txt (only for sites you own)")
 	f.BoolVar(&o.skipImages, "skip-images", d.SkipImages, "do not fetch or match images")
 	f.BoolVar(&o.json, "json", false, "print the report as JSON on stdout")
@@ -75,6 +77,7 @@ func crawlerOptions(o crawlOptions, g *globalOptions, fs *pflag.FlagSet, seeds [
 	set("scope", func() { c.Scope = o.scope })
 	set("rate", func() { c.Rate = o.rate })
 	set("workers", func() { c.Workers = o.workers })
+	set("host-concurrency", func() { c.HostConcurrency = o.hostConc })
 	set("ignore-robots", func() { c.IgnoreRobots = o.ignoreRobots })
 	set("skip-images", func() { c.SkipImages = o.skipImages })
 	scope, err := frontier.ParseScope(c.Scope)
@@ -86,12 +89,12 @@ func crawlerOptions(o crawlOptions, g *globalOptions, fs *pflag.FlagSet, seeds [
 			return crawler.Options{}, usageError{fmt.Errorf("seed %q: %w", s, err)}
 		}
 	}
-	if c.Depth < 0 || c.MaxPages < 0 || c.Rate < 0 || c.Workers < 1 {
-		return crawler.Options{}, usageError{errors.New("--depth, --max-pages and --rate must not be negative, --workers at least 1")}
+	if c.Depth < 0 || c.MaxPages < 0 || c.Rate < 0 || c.Workers < 1 || c.HostConcurrency < 1 {
+		return crawler.Options{}, usageError{errors.New("--depth, --max-pages and --rate must not be negative, --workers and --host-concurrency at least 1")}
 	}
 	return crawler.Options{
 		Seeds: seeds, Scope: scope, MaxDepth: c.Depth, MaxPages: c.MaxPages, Rate: c.Rate,
-		Workers: c.Workers, UserAgent: c.UserAgent, IgnoreRobots: c.IgnoreRobots,
+		Workers: c.Workers, HostConcurrency: c.HostConcurrency, UserAgent: c.UserAgent, IgnoreRobots: c.IgnoreRobots,
 		Timeout: time.Duration(c.Timeout), MaxPageBytes: c.MaxPageBytes, MaxImageBytes: c.MaxImageBytes,
 		MaxRedirects: c.MaxRedirects, SkipImages: c.SkipImages,
 		ImageLimits: imagefp.Limits{MaxBytes: c.MaxImageBytes, MaxPixels: c.MaxImagePixels},

@@ -13,6 +13,7 @@ import (
 	"github.com/attrib/attrib/cmd/attrib/internal/config"
 	"github.com/attrib/attrib/matcher"
 	"github.com/attrib/attrib/store"
+	redisstore "github.com/attrib/attrib/store/redis"
 	"github.com/attrib/attrib/store/sqlite"
 )
 
@@ -22,6 +23,7 @@ type globalOptions struct {
 	configFile string
 	db         string
 	redis      string
+	namespace  string
 	verbose    bool
 	quiet      bool
 
@@ -35,6 +37,7 @@ func (g *globalOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&g.configFile, "config", "", "YAML config file (default $ATTRIB_CONFIG); flags override env, env overrides file")
 	fs.StringVar(&g.db, "db", "", "embedded SQLite store (default $ATTRIB_DB, else ./attrib.db)")
 	fs.StringVar(&g.redis, "redis", "", "Redis URL to use as queue and store instead of SQLite (default $ATTRIB_REDIS)")
+	fs.StringVar(&g.namespace, "namespace", "", "key prefix of the Redis deployment (default $ATTRIB_DISTRIBUTED_NAMESPACE, else attrib)")
 	fs.BoolVarP(&g.verbose, "verbose", "v", false, "debug logging on stderr")
 	fs.BoolVar(&g.quiet, "quiet", false, "no progress output; only warnings and errors on stderr")
 }
@@ -55,6 +58,9 @@ func (g *globalOptions) resolve(cmd *cobra.Command) error {
 	}
 	if fs.Changed("redis") {
 		cfg.Redis = g.redis
+	}
+	if fs.Changed("namespace") {
+		cfg.Dist.Namespace = g.namespace
 	}
 	if fs.Changed("verbose") {
 		cfg.Verbose = g.verbose
@@ -80,7 +86,11 @@ func (g *globalOptions) resolve(cmd *cobra.Command) error {
 // openStore opens the configured backend.
 func (g *globalOptions) openStore(ctx context.Context) (store.Store, error) {
 	if g.cfg.Redis != "" {
-		return nil, errors.New("the Redis backend is not available in this version; use the embedded store (--db)")
+		st, err := redisstore.OpenURL(ctx, g.cfg.Redis, g.cfg.Dist.Namespace)
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
 	}
 	db, err := sqlite.Open(ctx, g.cfg.DB)
 	if err != nil {

@@ -36,6 +36,10 @@ Settings: flags override ATTRIB_* environment variables, which override the
 		newReportCommand(g),
 		newScansCommand(g),
 		newFingerprintCommand(g),
+		newEnqueueCommand(g),
+		newWorkerCommand(g),
+		newMatcherCommand(g),
+		newStatusCommand(g),
 		newVersionCommand(g),
 	)
 	// Our Use lines spell out the flags the contract names.

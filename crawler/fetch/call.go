@@ -25,14 +25,16 @@ const callKey = "attrib.fetch.call"
 // synchronous, so the callbacks run in the calling goroutine: no lock.
 type call struct {
 	image    bool
+	robots   bool // a robots.txt: any status, any type, body kept
 	maxBytes int64
+	received func() // from OnReceived; nil: none
 
 	final       string // URL after redirects
 	status      int
 	contentType string
 	header      http.Header
 	size        int64
-	body        []byte // images only
+	body        []byte // images and robots.txt only
 	sha256      string // hex SHA-256 of a page's body as received
 	plain       bool   // the page is text/plain or text/markdown, not HTML
 	result      extract.Result
@@ -56,7 +58,11 @@ func onHeaders(r *colly.Response) {
 	cl.status = r.StatusCode
 	cl.header = *r.Headers
 	cl.contentType = r.Headers.Get("Content-Type")
-	if err := cl.check(r); err != nil {
+	check := cl.check
+	if cl.robots {
+		check = cl.checkRobots
+	}
+	if err := check(r); err != nil {
 		cl.err = err
 		r.Request.Abort()
 	}
@@ -77,6 +83,16 @@ func (cl *call) check(r *colly.Response) error {
 	}
 	if n, err := strconv.ParseInt(r.Headers.Get("Content-Length"), 10, 64); err == nil && n > cl.maxBytes {
 		return fmt.Errorf("%w: content-length %d exceeds %d bytes", ErrTooLarge, n, cl.maxBytes)
+	}
+	return nil
+}
+
+// checkRobots refuses a robots.txt colly would decompress without a bound
+// (gzip it did not ask for, or a gzip content type).
+func (cl *call) checkRobots(r *colly.Response) error {
+	ce := strings.TrimSpace(strings.ToLower(r.Headers.Get("Content-Encoding")))
+	if (ce != "" && ce != "identity") || strings.Contains(strings.ToLower(cl.contentType), "gzip") {
+		return fmt.Errorf("%w %q", ErrEncoding, ce)
 	}
 	return nil
 }
@@ -114,6 +130,13 @@ func onResponse(r *colly.Response) {
 		return
 	}
 	cl.size = int64(len(r.Body))
+	if cl.received != nil {
+		cl.received()
+	}
+	if cl.robots {
+		cl.body = r.Body // colly cut it at maxRobotsBytes
+		return
+	}
 	if cl.size > cl.maxBytes {
 		cl.err = fmt.Errorf("%w: body exceeds %d bytes", ErrTooLarge, cl.maxBytes)
 		r.Body = nil // nothing for colly to parse

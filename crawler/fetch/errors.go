@@ -20,6 +20,14 @@ var (
 	// ErrRobots: robots.txt disallows the URL for our user agent. The
 	// returned error also wraps colly.ErrRobotsTxtBlocked.
 	ErrRobots = errors.New("disallowed by robots.txt")
+	// ErrRobotsUnavailable: the host's robots.txt answered 429 or 5xx, or
+	// the host was unreachable, so everything is disallowed until
+	// Options.RobotsRetry has passed (RFC 9309). It is a failure, not a
+	// skip: the site is down, it did not refuse us.
+	ErrRobotsUnavailable = errors.New("robots.txt unavailable")
+	// ErrRobotsCache: the RobotsCache failed (e.g. Redis is down). Crawls
+	// stop on it rather than fail every URL.
+	ErrRobotsCache = errors.New("robots.txt cache failed")
 	// ErrTooManyRedirects: the redirect chain is longer than the maximum
 	// (redirect loops end here).
 	ErrTooManyRedirects = errors.New("too many redirects")

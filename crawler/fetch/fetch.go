@@ -37,6 +37,14 @@ type Options struct {
 	// Transport replaces the default transport (tests, proxies). Its
 	// connection limits are the caller's business.
 	Transport http.RoundTripper
+	// Robots keeps robots.txt records; share one between fetchers (or
+	// workers) to fetch each host's robots.txt once. nil: an in-memory
+	// cache of this fetcher's own.
+	Robots RobotsCache
+	// RobotsTTL is how long a fetched robots.txt is used (0:
+	// DefaultRobotsTTL); RobotsRetry how long one that could not be
+	// fetched disallows its host (0: DefaultRobotsRetry).
+	RobotsTTL, RobotsRetry time.Duration
 }
 
 // UserAgent returns attrib's user agent string for version.
@@ -64,11 +72,15 @@ type Page struct {
 }
 
 // Fetcher downloads pages and images. It is safe for concurrent use; all
-// calls share one HTTP client, connection pool and robots.txt cache.
+// calls share one HTTP client and connection pool. It checks robots.txt
+// itself (colly's per-collector check is off) so that the file can be
+// shared between workers and its Crawl-delay reach the politeness gate.
 type Fetcher struct {
 	opts      Options
 	pages     *colly.Collector // MaxBodySize = page cap + 1
-	images    *colly.Collector // a clone sharing pages' backend and robots cache
+	images    *colly.Collector // a clone sharing pages' backend
+	robotsC   *colly.Collector // a clone for robots.txt, MaxBodySize = 500 KiB
+	rules     *loadMap[*robotsRules]
 	transport *callTransport
 	cancel    context.CancelFunc
 }
@@ -91,18 +103,26 @@ func New(ctx context.Context, opts Options) (*Fetcher, error) {
 	f.pages.MaxBodySize = int(opts.MaxPageBytes + 1)
 	f.images = f.pages.Clone()
 	f.images.MaxBodySize = int(opts.MaxImageBytes + 1)
-	for _, c := range []*colly.Collector{f.pages, f.images} {
+	f.robotsC = f.pages.Clone()
+	f.robotsC.MaxBodySize = maxRobotsBytes
+	for _, c := range []*colly.Collector{f.pages, f.images, f.robotsC} {
 		c.OnResponseHeaders(onHeaders)
 		c.OnResponse(onResponse)
 	}
 	f.pages.OnHTML("html", onHTML)
+	f.rules = newLoadMap(maxLocalRobots, 64<<20, func(r *robotsRules) int64 { return r.size })
 	return f, nil
 }
 
 func withDefaults(o Options) (Options, error) {
-	if o.Timeout < 0 || o.MaxPageBytes < 0 || o.MaxImageBytes < 0 {
-		return o, errors.New("fetch timeout and byte caps must not be negative")
+	if o.Timeout < 0 || o.MaxPageBytes < 0 || o.MaxImageBytes < 0 || o.RobotsTTL < 0 || o.RobotsRetry < 0 {
+		return o, errors.New("fetch timeouts, TTLs and byte caps must not be negative")
 	}
+	if o.Robots == nil {
+		o.Robots = NewMemoryRobots()
+	}
+	o.RobotsTTL = cmp.Or(o.RobotsTTL, DefaultRobotsTTL)
+	o.RobotsRetry = cmp.Or(o.RobotsRetry, DefaultRobotsRetry)
 	o.UserAgent = cmp.Or(o.UserAgent, DefaultUserAgent())
 	o.Timeout = cmp.Or(o.Timeout, DefaultTimeout)
 	o.MaxPageBytes = cmp.Or(o.MaxPageBytes, DefaultMaxPageBytes)
@@ -118,7 +138,7 @@ func (f *Fetcher) configure(c *colly.Collector, base context.Context) {
 	colly.StdlibContext(base)(c)
 	c.UserAgent = f.opts.UserAgent
 	c.Headers = nil
-	c.IgnoreRobotsTxt = f.opts.IgnoreRobots
+	c.IgnoreRobotsTxt = true // CheckRobots does it, with a shared cache
 	c.AllowURLRevisit = true // the frontier dedupes, atomically
 	c.Async = false          // each call runs its callbacks in its goroutine
 	c.ParseHTTPErrorResponse = true
@@ -154,10 +174,13 @@ func (f *Fetcher) Close() {
 // FetchPage fetches rawURL and extracts it from colly's parsed document.
 // text/plain and text/markdown pages are taken whole as their text.
 // Errors wrap ErrNotHTML, ErrRobots (skips), or ErrTooLarge,
-// ErrTooManyRedirects, ErrTimeout, ErrEncoding, a *StatusError, or a
-// network error.
+// ErrTooManyRedirects, ErrTimeout, ErrEncoding, a *StatusError, a network
+// error, or the errors of CheckRobots.
 func (f *Fetcher) FetchPage(ctx context.Context, rawURL string) (*Page, error) {
-	cl := &call{maxBytes: f.opts.MaxPageBytes}
+	if _, err := f.CheckRobots(ctx, rawURL); err != nil {
+		return nil, err
+	}
+	cl := &call{maxBytes: f.opts.MaxPageBytes, received: receivedHook(ctx)}
 	if err := f.do(ctx, f.pages, rawURL, cl, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"); err != nil {
 		return nil, err
 	}
@@ -169,10 +192,29 @@ func (f *Fetcher) FetchPage(ctx context.Context, rawURL string) (*Page, error) {
 	return p, nil
 }
 
+// receivedKey is the context key of OnReceived's hook.
+type receivedKey struct{}
+
+// OnReceived returns a context that makes FetchPage call fn as soon as the
+// response body has been read, before the page is decoded and parsed (it
+// is not called if the call fails before that). The crawler frees its
+// lease of the host there: parsing is not a request in flight.
+func OnReceived(ctx context.Context, fn func()) context.Context {
+	return context.WithValue(ctx, receivedKey{}, fn)
+}
+
+func receivedHook(ctx context.Context) func() {
+	fn, _ := ctx.Value(receivedKey{}).(func())
+	return fn
+}
+
 // FetchImage fetches the image at rawURL, at most MaxImageBytes of it.
 // Errors are those of FetchPage, with ErrNotImage for a response that is
 // not an image attrib can fingerprint (SVG included).
 func (f *Fetcher) FetchImage(ctx context.Context, rawURL string) ([]byte, error) {
+	if _, err := f.CheckRobots(ctx, rawURL); err != nil {
+		return nil, err
+	}
 	cl := &call{image: true, maxBytes: f.opts.MaxImageBytes}
 	if err := f.do(ctx, f.images, rawURL, cl, "image/*"); err != nil {
 		return nil, err
@@ -201,8 +243,6 @@ func (f *Fetcher) do(ctx context.Context, c *colly.Collector, rawURL string, cl 
 		return nil
 	case ctx.Err() != nil:
 		return fmt.Errorf("fetch %s: %w", rawURL, ctx.Err())
-	case errors.Is(err, colly.ErrRobotsTxtBlocked):
-		return fmt.Errorf("fetch %s: %w (%w)", rawURL, ErrRobots, err)
 	}
 	return fmt.Errorf("fetch %s: %w", rawURL, classify(err))
 }

@@ -400,3 +400,24 @@ func TestFetchPlainText(t *testing.T) {
 		t.Errorf("markdown text %q", md.Text)
 	}
 }
+
+// TestOnReceived: the hook runs once the body is read, before FetchPage
+// returns, and not for a response refused at its headers.
+func TestOnReceived(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/page", html("<title>t</title><p>text</p>"))
+	mux.HandleFunc("/missing", http.NotFound)
+	srv := newServer(t, mux)
+	f := newFetcher(t, Options{})
+	tests := []struct {
+		path  string
+		calls int64
+	}{{"/page", 1}, {"/missing", 0}}
+	for _, tt := range tests {
+		var calls atomic.Int64
+		_, err := f.FetchPage(OnReceived(context.Background(), func() { calls.Add(1) }), srv.URL+tt.path)
+		if (err == nil) != (tt.calls == 1) || calls.Load() != tt.calls {
+			t.Errorf("%s: error %v, hook called %d times, want %d", tt.path, err, calls.Load(), tt.calls)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -82,3 +84,24 @@ func pngBytes(t testing.TB, w, h int) []byte {
 	}
 	return b.Bytes()
 }
+
+// prefixTransport sends http://<name>.test/<path> to base/<name>/<path>,
+// so that one loopback server plays many hosts.
+func prefixTransport(base string) http.RoundTripper {
+	rt := newTransport(5 * time.Second)
+	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		name, _, _ := strings.Cut(r.URL.Host, ".")
+		u, err := url.Parse(base + "/" + name + r.URL.Path)
+		if err != nil {
+			return nil, err
+		}
+		u.RawQuery = r.URL.RawQuery
+		out := r.Clone(r.Context())
+		out.URL, out.Host = u, u.Host
+		return rt.RoundTrip(out)
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

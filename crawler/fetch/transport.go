@@ -15,14 +15,10 @@ import (
 // callTransport, which strips it before the request leaves.
 const callHeader = "X-Attrib-Fetch-Call"
 
-// maxRobotsBytes bounds a robots.txt body (Google reads 500 KiB). colly
-// reads robots.txt without a limit, so the transport cuts it.
-const maxRobotsBytes = 500 << 10
-
 // callTransport gives each request the context of the call that made it.
 // colly builds requests from one collector-wide context, so per-call
-// cancellation travels as a call id in a header. Requests without one
-// (colly's robots.txt fetches) get the fetcher's base context.
+// cancellation travels as a call id in a header. Requests without one get
+// the fetcher's base context.
 type callTransport struct {
 	base    http.RoundTripper
 	baseCtx context.Context
@@ -60,11 +56,7 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		done()
 		return nil, err
 	}
-	var body io.Reader = resp.Body
-	if req.URL.Path == "/robots.txt" {
-		body = io.LimitReader(resp.Body, maxRobotsBytes)
-	}
-	resp.Body = &callBody{Reader: body, body: resp.Body, done: done}
+	resp.Body = &callBody{Reader: resp.Body, body: resp.Body, done: done}
 	return resp, nil
 }
 

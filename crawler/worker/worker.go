@@ -39,7 +39,12 @@ type Worker struct {
 	Frontier FrontierFunc
 	// Base holds the options a scan's spec does not set: workers per scan,
 	// timeouts, byte caps, user agent, politeness backends.
-	Base       crawler.Options
+	Base crawler.Options
+	// Gate returns the per-host politeness gate for a scan crawled at rate
+	// requests per second per host; give every worker gates on one shared
+	// backend (polite.NewRedis) so that they are polite together. nil: the
+	// crawler's in-memory gate, polite per worker only.
+	Gate       func(rate float64) (crawler.Gate, error)
 	MaxScans   int           // scans crawled at once (default 4)
 	PollEvery  time.Duration // how often the active scans are listed (default 1s)
 	StatsEvery time.Duration // how often counters are added to the scan's (default 1s)
@@ -162,6 +167,11 @@ func (w *Worker) options(s scanreg.Spec) (crawler.Options, error) {
 	}
 	o.Seeds, o.Scope, o.MaxDepth, o.MaxPages, o.Rate = s.Seeds, scope, s.Depth, s.MaxPages, s.Rate
 	o.IgnoreRobots, o.SkipImages = s.IgnoreRobots, s.SkipImages
+	if w.Gate != nil {
+		if o.Gate, err = w.Gate(s.Rate); err != nil {
+			return o, err
+		}
+	}
 	return o, nil
 }
 
@@ -242,6 +252,25 @@ func (d draining) Pop(ctx context.Context) (frontier.Job, error) {
 	default:
 	}
 	return d.Frontier.Pop(ctx)
+}
+
+// Fail passes a transient failure on to a frontier that retries (the
+// Redis one); others just acknowledge the job, as the crawler would.
+func (d draining) Fail(ctx context.Context, j frontier.Job, cause error) error {
+	if f, ok := d.Frontier.(interface {
+		Fail(context.Context, frontier.Job, error) error
+	}); ok {
+		return f.Fail(ctx, j, cause)
+	}
+	return d.Frontier.Done(ctx, j)
+}
+
+// Stats passes on the frontier's counters when it has them.
+func (d draining) Stats() frontier.Stats {
+	if f, ok := d.Frontier.(interface{ Stats() frontier.Stats }); ok {
+		return f.Stats()
+	}
+	return frontier.Stats{}
 }
 
 func (w *Worker) log() *slog.Logger {

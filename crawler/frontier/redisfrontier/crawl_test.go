@@ -219,3 +219,75 @@ func TestCrawlWorkerKilled(t *testing.T) {
 		t.Errorf("counts %+v", c)
 	}
 }
+
+// TestCrawlRetriesTransientFailures runs the crawler over a site whose
+// /flaky page answers 503 twice before it works and whose /down page
+// always answers 503: the crawler hands both back to the frontier, which
+// retries /flaky until it is crawled and dead-letters /down after
+// MaxAttempts; a handler failure is retried too, not acknowledged.
+func TestCrawlRetriesTransientFailures(t *testing.T) {
+	e := singleEnv(t, 0)
+	var flaky, handlerFails atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprint(w, `<html><body><p>Home.</p><a href="/flaky">f</a> <a href="/down">d</a> <a href="/picky">p</a></body></html>`)
+		case "/flaky":
+			if flaky.Add(1) <= 2 {
+				http.Error(w, "busy", http.StatusServiceUnavailable)
+				return
+			}
+			fmt.Fprint(w, `<html><body><p>Flaky, finally.</p></body></html>`)
+		case "/down":
+			http.Error(w, "down", http.StatusServiceUnavailable)
+		case "/picky":
+			fmt.Fprint(w, `<html><body><p>Picky.</p></body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	scan := scanName(t)
+	opts := frontier.Options{Seeds: []string{srv.URL + "/"}, MaxDepth: 1}
+	cfg := e.config()
+	cfg.MaxAttempts = 3
+	f := e.open(t, scan, cfg, opts)
+	co := crawler.DefaultOptions()
+	co.Seeds, co.MaxDepth, co.Rate, co.SkipImages = opts.Seeds, 1, 0, true
+	c, err := crawler.New(co, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	got := map[string]int{}
+	h := crawler.HandlerFunc(func(_ context.Context, p *crawler.Page) error {
+		if strings.HasSuffix(p.URL, "/picky") && handlerFails.Add(1) == 1 {
+			return errors.New("intake unavailable")
+		}
+		mu.Lock()
+		got[strings.TrimPrefix(p.URL, srv.URL)]++
+		mu.Unlock()
+		return nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	stats, err := c.Run(ctx, f, h)
+	if err != nil {
+		t.Fatalf("crawl: %v", err)
+	}
+	if got["/flaky"] != 1 || got["/"] != 1 || got["/picky"] != 1 || got["/down"] != 0 {
+		t.Errorf("handled %v: want /, /flaky (third try) and /picky (second try) once each", got)
+	}
+	// /flaky twice, /down until dead, /picky once.
+	if stats.Retried < 5 {
+		t.Errorf("retried %d transient failures, want at least 5", stats.Retried)
+	}
+	n := e.counts(t, scan)
+	if n.Dead != 1 || n.Queued+n.InFlight+n.Delayed != 0 {
+		t.Errorf("counts %+v: want /down dead-lettered and nothing left", n)
+	}
+	dl, err := DeadLetters(context.Background(), e.c, e.ns, scan, 10)
+	if err != nil || len(dl) != 1 || !strings.HasSuffix(dl[0].URL, "/down") {
+		t.Errorf("dead letters %+v, %v", dl, err)
+	}
+}

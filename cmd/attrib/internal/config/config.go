@@ -30,6 +30,17 @@ type Config struct {
 	Quiet   bool   `yaml:"quiet"`   // no progress, warnings only
 	Crawl   Crawl  `yaml:"crawl"`
 	Match   Match  `yaml:"match"`
+	Dist    Dist   `yaml:"distributed"`
+}
+
+// Dist holds the settings of distributed mode (with Redis).
+type Dist struct {
+	Namespace       string   `yaml:"namespace"`        // key prefix of this deployment
+	Visibility      Duration `yaml:"visibility"`       // lease before a dead process's work is taken over
+	MaxAttempts     int      `yaml:"max_attempts"`     // deliveries of a URL before it is dead-lettered
+	MaxScans        int      `yaml:"max_scans"`        // scans one worker crawls at once
+	MatcherWorkers  int      `yaml:"matcher_workers"`  // matching goroutines per matcher; 0: one per core
+	HostConcurrency int      `yaml:"host_concurrency"` // requests in flight per host across all workers
 }
 
 // Crawl holds crawler settings.
@@ -47,6 +58,9 @@ type Crawl struct {
 	MaxImagePixels int64    `yaml:"max_image_pixels"`
 	MaxRedirects   int      `yaml:"max_redirects"`
 	SkipImages     bool     `yaml:"skip_images"`
+	// HostConcurrency bounds requests in flight to one host (across all
+	// workers in distributed mode).
+	HostConcurrency int `yaml:"host_concurrency"`
 }
 
 // Match holds matcher thresholds.
@@ -79,13 +93,17 @@ func Default() Config {
 		DB: "attrib.db",
 		Crawl: Crawl{
 			Depth: 3, Scope: "host", Rate: 4, Workers: 8,
-			Timeout:        Duration(20 * time.Second),
-			MaxPageBytes:   10 << 20,
-			MaxImageBytes:  20 << 20,
-			MaxImagePixels: 50_000_000,
-			MaxRedirects:   10,
+			Timeout:         Duration(20 * time.Second),
+			MaxPageBytes:    10 << 20,
+			MaxImageBytes:   20 << 20,
+			MaxImagePixels:  50_000_000,
+			MaxRedirects:    10,
+			HostConcurrency: 2,
 		},
 		Match: Match{MinPassageWords: 16, MinScore: 0.6, ImageMaxDistance: 12, PDQMaxDistance: 31},
+		Dist: Dist{
+			Namespace: "attrib", Visibility: Duration(5 * time.Minute), MaxAttempts: 5, MaxScans: 4,
+		},
 	}
 }
 
