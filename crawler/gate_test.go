@@ -88,11 +88,7 @@ func TestCrawlDelayObeyed(t *testing.T) {
 	if len(times) != n {
 		t.Fatalf("%d requests, want %d", len(times), n)
 	}
-	for i := 1; i < n; i++ {
-		if gap := times[i].Sub(times[i-1]); gap < delay-loopbackSlack {
-			t.Errorf("requests %d and %d %v apart, Crawl-delay %v", i-1, i, gap, delay)
-		}
-	}
+	checkSpacing(t, times, delay)
 }
 
 // TestTwoWorkersShareRedisPoliteness: two crawls ("workers"), each with its
@@ -132,14 +128,7 @@ func TestTwoWorkersShareRedisPoliteness(t *testing.T) {
 	if pages.Load() != 2*n || len(times) != 2*n {
 		t.Fatalf("%d pages crawled, %d requests; want %d each", pages.Load(), len(times), 2*n)
 	}
-	for i := 1; i < len(times); i++ {
-		if gap := times[i].Sub(times[i-1]); gap < interval-loopbackSlack {
-			t.Errorf("requests %d and %d %v apart, Crawl-delay %v", i-1, i, gap, interval)
-		}
-	}
-	if span, lower := times[len(times)-1].Sub(times[0]), time.Duration(len(times)-1)*interval; span < lower-loopbackSlack {
-		t.Errorf("%d requests spanned %v, want ≥ %v", len(times), span, lower)
-	}
+	checkSpacing(t, times, interval)
 	if h := s.Hits("/robots.txt"); h != 1 {
 		t.Errorf("robots.txt fetched %d times by two workers, want 1", h)
 	}
@@ -195,5 +184,28 @@ func TestRobotsUnavailable(t *testing.T) {
 	stats, _ := crawl(t, testOptions(s.URL+"/"))
 	if s.Hits("/") != 0 || stats.PageErrors != 1 || stats.Robots != 0 {
 		t.Errorf("page fetched %d times, stats %+v; want no fetch and 1 page error", s.Hits("/"), stats)
+	}
+}
+
+// checkSpacing checks requests seen by the server against the interval the
+// gate books between their start slots. The gate spaces when requests may
+// start; the server sees them after client and server scheduling, which on
+// a loaded machine (CI runs packages in parallel under -race) can delay one
+// request until just before the next. So: the whole run must span at least
+// (n-1) intervals, and at most one gap may fall short.
+func checkSpacing(t *testing.T, times []time.Time, interval time.Duration) {
+	t.Helper()
+	short := 0
+	for i := 1; i < len(times); i++ {
+		if gap := times[i].Sub(times[i-1]); gap < interval-loopbackSlack {
+			short++
+			t.Logf("requests %d and %d %v apart, interval %v", i-1, i, gap, interval)
+		}
+	}
+	if short > 1 {
+		t.Errorf("%d of %d gaps between requests shorter than the interval %v", short, len(times)-1, interval)
+	}
+	if span, lower := times[len(times)-1].Sub(times[0]), time.Duration(len(times)-1)*interval; span < lower-loopbackSlack {
+		t.Errorf("%d requests spanned %v, want ≥ %v", len(times), span, lower)
 	}
 }

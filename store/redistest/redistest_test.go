@@ -60,3 +60,21 @@ func TestCluster(t *testing.T) {
 		t.Errorf("after DeleteKeys: dbsize %d, %v", n, err)
 	}
 }
+
+func TestServerSurvivesKill(t *testing.T) {
+	s := StartServer(t)
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	defer c.Close()
+	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	s.Kill()
+	if err := c.Ping(ctx).Err(); err == nil {
+		t.Fatal("server answers after Kill")
+	}
+	s.Start()
+	if v, err := c.Get(ctx, "k").Result(); err != nil || v != "v" {
+		t.Errorf("after a crash and restart: %q, %v; want the acknowledged write", v, err)
+	}
+}
