@@ -58,11 +58,17 @@ func attribBinary(t *testing.T) string {
 	return builtBin
 }
 
+// newDistCLI uses the shared test Redis with a namespace of its own.
 func newDistCLI(t *testing.T, env ...string) *distCLI {
 	t.Helper()
-	c, prefix := redistest.Client(t) // skips or fails when no Redis answers; deletes the keys after
-	_ = c
+	_, prefix := redistest.Client(t) // skips or fails when no Redis answers; deletes the keys after
 	return &distCLI{t: t, url: "redis://" + redistest.Addr() + "/0", ns: strings.TrimSuffix(prefix, ":"), bin: attribBinary(t), env: env}
+}
+
+// newDistCLIOn uses the Redis at addr (a test's own server).
+func newDistCLIOn(t *testing.T, addr string, env ...string) *distCLI {
+	t.Helper()
+	return &distCLI{t: t, url: "redis://" + addr + "/0", ns: "attrib", bin: attribBinary(t), env: env}
 }
 
 func (d *distCLI) args(args []string) []string {
@@ -302,4 +308,101 @@ func TestDistributedWorkerKilled(t *testing.T) {
 	}
 	heir.stop(t)
 	m.stop(t)
+}
+
+// TestDistributedPydocFaults crawls the real pydoc site the distributed way
+// while things break, and requires exactly the matches the embedded crawl
+// of the same site finds: after SIGKILL of a worker and of the matcher mid-
+// crawl (replacements take over their leases), and after Redis itself is
+// killed and restarted mid-scan (persistence on).
+func TestDistributedPydocFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls the 530-page pydoc site three times")
+	}
+	site := sharedData(t, "site-pydoc")
+	sources := sharedData(t, "site-pydoc-sources")
+	srv := httptest.NewServer(http.FileServer(http.Dir(site)))
+	defer srv.Close()
+	picked := pydocSample(t, sources)
+	seed := srv.URL + "/index.html"
+
+	c := newCLI(t)
+	for _, rel := range picked {
+		c.ok("register", "--quiet", "--creator", "PSF", "--title", rel, filepath.Join(sources, rel))
+	}
+	embedded := decodeReport(t, c.ok("crawl", "--quiet", "--rate", "0", "--depth", "10", "--json", seed))
+	want := matchSet(t, embedded, srv.URL)
+	t.Logf("embedded crawl: %d pages, %d matches", embedded.Scan.Stats.Pages, len(want))
+
+	env := []string{"ATTRIB_DISTRIBUTED_VISIBILITY=2s", "ATTRIB_CRAWL_HOST_CONCURRENCY=16"}
+	run := func(t *testing.T, d *distCLI, fault func(d *distCLI, procs []*proc) []*proc) {
+		for _, rel := range picked {
+			d.ok("register", "--quiet", "--creator", "PSF", "--title", rel, filepath.Join(sources, rel))
+		}
+		d.ok("enqueue", "--scan", "pydoc", "--rate", "0", "--depth", "10", seed)
+		procs := []*proc{d.start("matcher"), d.start("worker", "--workers", "4"), d.start("worker", "--workers", "4")}
+		for deadline := time.Now().Add(60 * time.Second); d.status("pydoc").Done < 100; {
+			if time.Now().After(deadline) {
+				t.Fatal("no progress")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if s := d.status("pydoc"); s.Finished {
+			t.Fatalf("scan finished before the fault: %+v", s)
+		}
+		procs = fault(d, procs)
+		d.waitClosed("pydoc", 3*time.Minute)
+		rep := decodeReport(t, d.ok("report", "--scan", "pydoc", "--format", "json"))
+		got := matchSet(t, rep, srv.URL)
+		for k := range want {
+			if !got[k] {
+				t.Errorf("lost: %s", k)
+			}
+		}
+		for k := range got {
+			if !want[k] {
+				t.Errorf("extra: %s", k)
+			}
+		}
+		if s := d.status("pydoc"); s.Dead != 0 || rep.Scan.Stats.Pages < embedded.Scan.Stats.Pages {
+			t.Errorf("status %+v, %d pages: want no dead letters and every page (%d)", s, rep.Scan.Stats.Pages, embedded.Scan.Stats.Pages)
+		}
+		for _, p := range procs {
+			p.stop(t)
+		}
+	}
+	t.Run("kill -9 worker and matcher", func(t *testing.T) {
+		run(t, newDistCLI(t, env...), func(d *distCLI, procs []*proc) []*proc {
+			for _, p := range procs[:2] { // the matcher and one worker
+				if err := p.cmd.Process.Kill(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return append(procs[2:], d.start("matcher"), d.start("worker", "--workers", "4"))
+		})
+	})
+	t.Run("redis restarted", func(t *testing.T) {
+		server := redistest.StartServer(t)
+		run(t, newDistCLIOn(t, server.Addr, env...), func(d *distCLI, procs []*proc) []*proc {
+			server.Kill()
+			time.Sleep(time.Second) // workers and matchers see Redis gone
+			server.Start()
+			return procs
+		})
+	})
+}
+
+// matchSet returns a report's (work, found URL) pairs, failing on a pair
+// reported twice.
+func matchSet(t *testing.T, rep reportJSON, base string) map[string]bool {
+	t.Helper()
+	set := map[string]bool{}
+	for _, m := range rep.Matches {
+		k := m.Work.Title + " @ " + strings.TrimPrefix(m.Found.URL, base)
+		if set[k] {
+			t.Errorf("reported twice: %s", k)
+		}
+		set[k] = true
+	}
+	return set
 }

@@ -32,24 +32,7 @@ func TestRealSitePydoc(t *testing.T) {
 	srv := httptest.NewServer(http.FileServer(http.Dir(site)))
 	defer srv.Close()
 
-	var all []string
-	err := filepath.WalkDir(sources, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".rst.txt") {
-			rel, _ := filepath.Rel(sources, p)
-			all = append(all, filepath.ToSlash(rel))
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(all)
-	// Every 8th source (a fixed, data-blind sample) plus the changelog, whose page is not on the site.
-	var picked []string
-	for i := 0; i < len(all); i += 8 {
-		picked = append(picked, all[i])
-	}
-	picked = append(picked, "whatsnew/changelog.rst.txt")
+	picked := pydocSample(t, sources)
 	c := newCLI(t)
 	for _, rel := range picked {
 		c.ok("register", "--quiet", "--creator", "PSF", "--title", rel, filepath.Join(sources, rel))
@@ -111,6 +94,31 @@ func TestRealSitePydoc(t *testing.T) {
 	if own["whatsnew/changelog.rst.txt"] {
 		t.Errorf("changelog has no page but was attributed to one")
 	}
+}
+
+// pydocSample returns a fixed, data-blind sample of the pydoc sources
+// (every 8th, sorted) plus the changelog, whose page is not on the site.
+func pydocSample(t testing.TB, sources string) []string {
+	t.Helper()
+	var all []string
+	err := filepath.WalkDir(sources, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".rst.txt") {
+			rel, _ := filepath.Rel(sources, p)
+			all = append(all, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(all)
+	// Every 8th source (a fixed, data-blind sample) plus the changelog, whose page is not on the site.
+	var picked []string
+	for i := 0; i < len(all); i += 8 {
+		picked = append(picked, all[i])
+	}
+	picked = append(picked, "whatsnew/changelog.rst.txt")
+	return picked
 }
 
 func ownScore(rep reportJSON, title, page, base string) float64 {

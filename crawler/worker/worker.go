@@ -190,14 +190,25 @@ func (w *Worker) send(ctx context.Context, name string, p *crawler.Page) error {
 	if err := w.Intake.Send(ctx, ip); err != nil {
 		return err
 	}
+	// Pages are counted as they are handed over, before the frontier's
+	// acknowledgement, so a killed worker's pages are all counted; a page
+	// crawled again after a crash counts twice.
+	d := store.Stats{Pages: 1, Images: int64(len(p.Images)), Bytes: p.Bytes}
+	for _, img := range p.Images {
+		d.Bytes += img.Bytes
+	}
+	if err := w.Scans.AddStats(ctx, name, d); err != nil {
+		w.log().Warn("worker: page not counted", "scan", name, "url", p.URL, "err", err)
+	}
 	w.mu.Lock()
 	w.pages++
 	w.mu.Unlock()
 	return nil
 }
 
-// flusher returns a function adding the crawl's counters since its last
-// call to the scan's.
+// flusher returns a function adding the crawl's error and skip counters
+// since its last call to the scan's (pages, images and bytes are counted
+// per page by send).
 func (w *Worker) flusher(name string, c *crawler.Crawler) func() {
 	var mu sync.Mutex
 	var last store.Stats
@@ -205,9 +216,8 @@ func (w *Worker) flusher(name string, c *crawler.Crawler) func() {
 		mu.Lock()
 		defer mu.Unlock()
 		s := c.Stats()
-		now := store.Stats{Pages: s.Pages, Images: s.Images, Bytes: s.Bytes, Errors: s.Errors, Skipped: s.Skipped}
-		d := store.Stats{Pages: now.Pages - last.Pages, Images: now.Images - last.Images, Bytes: now.Bytes - last.Bytes,
-			Errors: now.Errors - last.Errors, Skipped: now.Skipped - last.Skipped}
+		now := store.Stats{Errors: s.Errors, Skipped: s.Skipped}
+		d := store.Stats{Errors: now.Errors - last.Errors, Skipped: now.Skipped - last.Skipped}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := w.Scans.AddStats(ctx, name, d); err != nil {
