@@ -33,6 +33,7 @@ Settings: flags override ATTRIB_* environment variables, which override the
 		newRegisterCommand(g),
 		newWorksCommand(g),
 		newCrawlCommand(g),
+		newAuditCommand(g),
 		newReportCommand(g),
 		newScansCommand(g),
 		newFingerprintCommand(g),

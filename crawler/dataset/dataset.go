@@ -42,7 +42,8 @@ type Record struct {
 
 // ErrRecord is wrapped by errors about one record that the reader skipped:
 // the caller counts it and calls Next again. Any other error from Next is
-// fatal for the file.
+// fatal for the file. With ErrRecord, the Record returned beside it names
+// the skipped record (Dataset and Locator), so the caller can report it.
 var ErrRecord = errors.New("unreadable record")
 
 // ErrTooLarge is wrapped when a record or the decompressed stream passes a
@@ -70,6 +71,10 @@ func DefaultLimits() Limits {
 // CleanStats counts what a clean copy kept and dropped.
 type CleanStats struct {
 	Kept, Dropped int64
+	// Unreadable counts stretches of the input that were no record (a
+	// damaged gzip member, garbage between records) and were left out of
+	// the copy, for formats that cannot copy them as they are (WARC).
+	Unreadable int64
 }
 
 // CleanFunc writes dst as a copy of the dataset file src without the

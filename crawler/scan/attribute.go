@@ -13,7 +13,9 @@ import (
 // Doc is one crawled document as attribution needs it, however it arrived
 // (straight from the crawler, or over the distributed intake stream).
 type Doc struct {
-	URL     string
+	URL     string // where it was found; may be empty for a dataset record without one
+	Dataset string // audits: the dataset file
+	Record  string // audits: the record locator
 	SHA256  string // of the body as received
 	Text    string // extracted main text, valid UTF-8
 	Signals []store.OptOutSignal
@@ -24,6 +26,9 @@ type Doc struct {
 type DocImage struct {
 	URL    string
 	Hashes imagefp.Hashes
+	// Signals are the image's own opt-out signals and the page's; nil
+	// when they were not resolved (its matches then take the page's).
+	Signals []store.OptOutSignal
 }
 
 // Attributor turns documents into matches: it masks the lines a site
@@ -43,12 +48,18 @@ func NewAttributor() *Attributor {
 // running service can swap in a reloaded registry and keep what it learnt
 // about sites' boilerplate.
 func (a *Attributor) Attribute(ctx context.Context, m *matcher.Matcher, d Doc) ([]store.Match, error) {
-	found := matcher.Found{URL: d.URL, PageURL: d.URL}
+	found := matcher.Found{URL: d.URL, PageURL: d.URL, Dataset: d.Dataset, Record: d.Record}
 	// Site chrome repeated on many pages (menus, footers, a motto quoting a
 	// poem) is masked with spaces, keeping byte offsets into d.Text valid.
-	host := hostOf(d.URL)
-	a.boiler.Observe(host, d.Text)
-	ms, err := m.MatchPage(ctx, found, d.SHA256, a.boiler.Mask(host, d.Text))
+	// Records without a URL have no site: a text repeated across a dataset
+	// is content (often a copied work), not chrome.
+	text := d.Text
+	if d.URL != "" {
+		host := hostOf(d.URL)
+		a.boiler.Observe(host, d.Text)
+		text = a.boiler.Mask(host, d.Text)
+	}
+	ms, err := m.MatchPage(ctx, found, d.SHA256, text)
 	if err != nil {
 		return nil, err
 	}
@@ -59,14 +70,31 @@ func (a *Attributor) Attribute(ctx context.Context, m *matcher.Matcher, d Doc) (
 		}
 	}
 	for _, img := range d.Images {
-		ms = append(ms, m.MatchImage(ctx, matcher.Found{URL: img.URL, PageURL: d.URL}, img.Hashes)...)
+		ms = append(ms, m.MatchImage(ctx, matcher.Found{URL: img.URL, PageURL: d.URL, Dataset: d.Dataset, Record: d.Record}, img.Hashes)...)
 	}
 	if oo := optOut(d.Signals); oo != nil && len(ms) > 0 {
 		for i := range ms {
 			ms[i].OptOut = oo
 		}
 	}
+	imageOptOuts(ms, d.Images)
 	return ms, nil
+}
+
+// imageOptOuts gives the matches of each image with resolved signals the
+// image's opt-out record instead of the page's.
+func imageOptOuts(ms []store.Match, imgs []DocImage) {
+	for _, img := range imgs {
+		if img.Signals == nil {
+			continue
+		}
+		oo := optOut(img.Signals)
+		for i := range ms {
+			if ms[i].FoundURL == img.URL {
+				ms[i].OptOut = oo
+			}
+		}
+	}
 }
 
 func hostOf(raw string) string {
