@@ -173,7 +173,7 @@ func TestDecompressionBomb(t *testing.T) {
 		lim  dataset.Limits
 		in   func() io.Reader
 	}{
-		{"one giant record over many members", dataset.Limits{MaxDecompressedBytes: 256 << 20, MaxRecordBytes: 1 << 20},
+		{"one giant record over many members", dataset.Limits{MaxDecompressedBytes: 64 << 20, MaxRecordBytes: 1 << 20},
 			func() io.Reader {
 				return io.MultiReader(bytes.NewReader(gzipMember(t, header)), repeat(zeros, total/(16<<20)))
 			}},
@@ -267,4 +267,11 @@ func firstDiff(got, want []string) string {
 		}
 	}
 	return "none"
+}
+
+func TestZstdWARCRefused(t *testing.T) {
+	path := writeTemp(t, "f.warc.zst", zstdBytes(t, small()))
+	if _, err := Open(path, dataset.Limits{}); err == nil || !strings.Contains(err.Error(), "zstd") {
+		t.Errorf("err = %v, want a clear refusal", err)
+	}
 }

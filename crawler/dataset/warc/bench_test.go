@@ -23,8 +23,8 @@ func BenchmarkReadIANA(b *testing.B) {
 	benchRead(b, warcPath(b, "iana.warc.gz"))
 }
 
-// A per-record gzip WARC of 20,000 HTML responses (about 120 MB of WARC,
-// 46 MB on disk) cut from the King James Bible.
+// A per-record gzip WARC of 20,000 HTML responses (118 MB of WARC, 49 MB
+// on disk) cut from the King James Bible.
 func BenchmarkReadGenerated(b *testing.B) {
 	benchRead(b, generatedWARC(b, 20000))
 }

@@ -24,7 +24,7 @@ import (
 
 var writeSeeds = flag.Bool("write-fuzz-seeds", false, "rewrite testdata/fuzz/FuzzWARC from fuzzSeeds")
 
-var fuzzLimits = dataset.Limits{MaxRecordBytes: 64 << 10, MaxDecompressedBytes: 4 << 20}
+var fuzzLimits = dataset.Limits{MaxRecordBytes: 64 << 10, MaxDecompressedBytes: 1 << 20}
 
 func FuzzWARC(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {

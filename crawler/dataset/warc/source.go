@@ -49,6 +49,10 @@ type breakError struct {
 func (e *breakError) Error() string { return fmt.Sprintf("at file offset %d: %v", e.off, e.err) }
 func (e *breakError) Unwrap() error { return e.err }
 
+// errZstd refuses .warc.zst files, whose frames this reader cannot yet
+// locate.
+var errZstd = errors.New("zstd-compressed WARC (.warc.zst) is not supported; decompress it first")
+
 // errNotMember names stray bytes between gzip members.
 var errNotMember = errors.New("bytes that are not a gzip member")
 
@@ -68,11 +72,14 @@ func (c counter) Read(p []byte) (int, error) {
 func newSource(r io.Reader, start int64, lim dataset.Limits) (*source, error) {
 	s := &source{taken: start, limit: lim.MaxDecompressedBytes}
 	s.in = bufio.NewReaderSize(counter{r, &s.taken}, 64<<10)
-	head, err := s.in.Peek(2)
+	head, err := s.in.Peek(4)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("read: %w", err)
 	}
-	s.gzipped = len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
+	if bytes.Equal(head, []byte{0x28, 0xb5, 0x2f, 0xfd}) {
+		return nil, errZstd
+	}
+	s.gzipped = len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b
 	if !s.gzipped {
 		s.dpos = start // a plain file's stream position is its file offset
 	}
