@@ -50,6 +50,15 @@ type Options struct {
 	SkipImages  bool              // do not fetch images
 	Transport   http.RoundTripper // nil = fetch's default (tests, proxies)
 
+	// SkipPolicies leaves sites' policy files out of opt-out detection:
+	// robots.txt AI groups, /ai.txt and /.well-known/tdmrep.json are then
+	// not read (nor fetched) for it, only the pages' and images' own
+	// signals are reported.
+	SkipPolicies bool
+	// AIAgents are the crawlers whose robots.txt groups reserve AI use
+	// (product tokens); nil: optout.DefaultAgents.
+	AIAgents []string
+
 	// Gate enforces per-host politeness; share one (polite.NewRedis) between
 	// workers to make them polite together. It has its own rate and
 	// concurrency: Rate and HostConcurrency only configure the default, an
@@ -88,9 +97,11 @@ type Page struct {
 	Text      string // main text, valid UTF-8
 	Canonical string // rel=canonical, as the page declares it
 	Bytes     int64
-	SHA256    string           // hex SHA-256 of the body as received
-	Signals   []extract.Signal // opt-out signals of the page and its headers
-	Images    []Image          // images first seen on this page, fingerprinted
+	SHA256    string // hex SHA-256 of the body as received
+	// Signals are the opt-out signals of the page: its HTML and headers,
+	// and its site's policy files for its URL (optout.Resolver).
+	Signals []extract.Signal
+	Images  []Image // images first seen on this page, fingerprinted
 }
 
 // Image is a fetched and fingerprinted image. Each image URL is fetched once
@@ -100,6 +111,10 @@ type Image struct {
 	PageURL string
 	Hashes  imagefp.Hashes
 	Bytes   int64
+	// Signals are the image's opt-out signals: its response headers, its
+	// XMP and C2PA metadata, its site's policy files for its URL, then
+	// those of the page (whose reservations cover what it embeds).
+	Signals []extract.Signal
 }
 
 // Handler receives crawled pages. HandlePage is called concurrently from

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/attrib/attrib/crawler/fetch"
@@ -72,12 +73,13 @@ func (r *run) fetchPage(ctx context.Context, u string) (*fetch.Page, error) {
 	return r.fetcher.FetchPage(fetch.OnReceived(ctx, release), u)
 }
 
-// fetchImage fetches an image within a lease of its host.
-func (r *run) fetchImage(ctx context.Context, u string) ([]byte, error) {
+// fetchImage fetches an image, and its response headers, within a lease
+// of its host.
+func (r *run) fetchImage(ctx context.Context, u string) ([]byte, http.Header, error) {
 	release, err := r.admit(ctx, u)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer release()
-	return r.fetcher.FetchImage(ctx, u)
+	return r.fetcher.FetchImageWithHeader(ctx, u)
 }

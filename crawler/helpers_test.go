@@ -21,7 +21,7 @@ import (
 )
 
 // site is a loopback test server that counts requests per host+path and
-// records when they arrived.
+// records when they arrived (policy files aside).
 type site struct {
 	*httptest.Server
 	mu    sync.Mutex // guards hits and times
@@ -42,7 +42,7 @@ func newSite(t testing.TB, routes map[string]http.HandlerFunc) *site {
 		s.mu.Lock()
 		s.hits[host+r.URL.Path]++
 		s.hits[r.URL.Path]++
-		if r.URL.Path != "/robots.txt" {
+		if !policyFile(r.URL.Path) {
 			s.times = append(s.times, time.Now())
 		}
 		s.mu.Unlock()
@@ -58,6 +58,13 @@ func newSite(t testing.TB, routes map[string]http.HandlerFunc) *site {
 	}))
 	t.Cleanup(s.Close)
 	return s
+}
+
+// policyFile reports whether path is a site policy file the crawler reads
+// once per host (robots.txt, and ai.txt and tdmrep.json for opt-outs):
+// requests for pages and images are counted without them.
+func policyFile(path string) bool {
+	return path == "/robots.txt" || path == "/ai.txt" || path == "/.well-known/tdmrep.json"
 }
 
 // Hits returns how many requests key ("path" or "host/path") got.

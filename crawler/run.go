@@ -16,6 +16,7 @@ import (
 
 	"github.com/attrib/attrib/crawler/fetch"
 	"github.com/attrib/attrib/crawler/frontier"
+	"github.com/attrib/attrib/crawler/optout"
 	"github.com/attrib/attrib/matcher/imagefp"
 )
 
@@ -30,6 +31,7 @@ type run struct {
 	fetcher *fetch.Fetcher
 	gate    Gate
 	seen    *frontier.SeenSet // canonical image URLs fetched in this crawl
+	policy  *optout.Resolver  // opt-out signals, with each origin's policy files
 	h       Handler
 	retry   retrier // the frontier, when it can retry a job later; else nil
 }
@@ -136,6 +138,9 @@ func (c *Crawler) crawl(ctx context.Context, f frontier.Frontier, h Handler) err
 	}
 	defer fetcher.Close()
 	r := &run{Crawler: c, front: f, fetcher: fetcher, gate: gate, seen: frontier.NewSeenSet(0), h: h}
+	r.policy = optout.NewResolver(policyFetcher{fetcher, gate}, optout.Options{
+		Agents: c.opts.AIAgents, FetchPolicies: !c.opts.SkipPolicies,
+	})
 	r.retry, _ = f.(retrier)
 	for range c.opts.Workers {
 		g.Go(func() error { return r.work(gctx) })
@@ -212,13 +217,18 @@ func (r *run) process(ctx context.Context, j frontier.Job) error {
 	}
 	r.n.pages.Add(1)
 	r.n.bytes.Add(fp.Bytes)
+	p := newPage(j, fp)
+	// Before the links are queued: the first page of a site waits for its
+	// policy files, and is not lost to an interruption its links cause.
+	if p.Signals, err = r.policy.Resolve(ctx, optout.Content{URL: p.URL, Signals: fp.Signals}); err != nil {
+		return err
+	}
 	if err := r.pushLinks(ctx, j, fp); err != nil {
 		return err
 	}
-	p := newPage(j, fp)
 	r.log.Debug("page", "url", p.URL, "depth", p.Depth, "bytes", p.Bytes, "links", len(fp.Links), "images", len(fp.Images))
 	if !r.opts.SkipImages {
-		if p.Images, err = r.images(ctx, p.URL, fp.Images); err != nil {
+		if p.Images, err = r.images(ctx, p, fp.Images); err != nil {
 			return err
 		}
 	}
@@ -291,7 +301,8 @@ func (r *run) pushLinks(ctx context.Context, j frontier.Job, fp *fetch.Page) err
 
 // images fetches and fingerprints the page's images not fetched before in
 // this crawl. Failures are counted and logged; only cancellation returns.
-func (r *run) images(ctx context.Context, pageURL string, raws []string) ([]Image, error) {
+func (r *run) images(ctx context.Context, p *Page, raws []string) ([]Image, error) {
+	pageURL := p.URL
 	var out []Image
 	for _, raw := range raws {
 		u, err := frontier.Canonical(raw)
@@ -303,7 +314,7 @@ func (r *run) images(ctx context.Context, pageURL string, raws []string) ([]Imag
 		if isNew, err := r.seen.Add(u); !isNew && err == nil {
 			continue
 		}
-		img, err := r.image(ctx, u, pageURL)
+		img, err := r.image(ctx, u, p)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -319,9 +330,10 @@ func (r *run) images(ctx context.Context, pageURL string, raws []string) ([]Imag
 	return out, nil
 }
 
-// image fetches and fingerprints one image.
-func (r *run) image(ctx context.Context, u, pageURL string) (Image, error) {
-	data, err := r.fetchImage(ctx, u)
+// image fetches and fingerprints one image of page p and resolves its
+// opt-out signals.
+func (r *run) image(ctx context.Context, u string, p *Page) (Image, error) {
+	data, header, err := r.fetchImage(ctx, u)
 	if err != nil {
 		return Image{}, err
 	}
@@ -331,7 +343,11 @@ func (r *run) image(ctx context.Context, u, pageURL string) (Image, error) {
 		return Image{}, fmt.Errorf("fingerprint %s: %w", u, err)
 	}
 	r.n.images.Add(1)
-	return Image{URL: u, PageURL: pageURL, Hashes: h, Bytes: int64(len(data))}, nil
+	own, err := r.policy.Resolve(ctx, optout.Content{URL: u, Header: header, Image: data})
+	if err != nil {
+		return Image{}, err
+	}
+	return Image{URL: u, PageURL: p.URL, Hashes: h, Bytes: int64(len(data)), Signals: optout.Merge(own, p.Signals)}, nil
 }
 
 // imageFailed counts a failed image as skipped or as an error.

@@ -106,7 +106,7 @@ func FromNode(root *html.Node, base *url.URL, lim Limits) Result {
 		Links:     resolveAll(docBase, c.links.list, lim.MaxLinks),
 		Images:    resolveAll(docBase, c.images.list, lim.MaxImages),
 		Canonical: absURL(docBase, c.canonical),
-		Signals:   c.signals.list,
+		Signals:   c.signals.List(),
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/attrib/attrib/crawler/optout"
 )
 
 func TestHeaderSignals(t *testing.T) {
@@ -28,6 +30,9 @@ func TestHeaderSignals(t *testing.T) {
 		{"tdm reserved", http.Header{"Tdm-Reservation": {"1"}}, []string{"tdmrep|tdm-reservation: 1"}},
 		{"tdm not reserved", http.Header{"Tdm-Reservation": {"0"}, "Tdm-Policy": {"https://example.com/p"}}, nil},
 		{"tdm policy alone", http.Header{"Tdm-Policy": {"https://example.com/p"}}, nil},
+		{"noindex for an AI crawler", http.Header{"X-Robots-Tag": {"GPTBot: noindex", "noindex"}}, []string{"x-robots-tag|gptbot: noindex"}},
+		{"content-usage", http.Header{"Content-Usage": {"train-ai=n, search=y"}}, []string{"content-usage|train-ai=n, search=y"}},
+		{"content-signal", http.Header{"Content-Signal": {"ai-train=no"}}, []string{"content-signal|ai-train=no"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,21 +73,21 @@ func TestHeaderSignalsFromServer(t *testing.T) {
 }
 
 // TestSignalsBounded checks that a page declaring thousands of distinct
-// agents yields at most maxSignals signals.
+// agents yields at most optout.MaxSignals signals.
 func TestSignalsBounded(t *testing.T) {
 	var page strings.Builder
 	for i := range 5000 {
 		fmt.Fprintf(&page, `<meta name="bot%d" content="noai">`, i)
 	}
-	if n := len(extractString(t, page.String()).Signals); n != maxSignals {
-		t.Errorf("%d signals, want %d", n, maxSignals)
+	if n := len(extractString(t, page.String()).Signals); n != optout.MaxSignals {
+		t.Errorf("%d signals, want %d", n, optout.MaxSignals)
 	}
 	h := http.Header{}
 	for i := range 5000 {
 		h.Add("X-Robots-Tag", fmt.Sprintf("bot%d: noai", i))
 	}
-	if n := len(HeaderSignals(h, "")); n != maxSignals {
-		t.Errorf("%d header signals, want %d", n, maxSignals)
+	if n := len(HeaderSignals(h, "")); n != optout.MaxSignals {
+		t.Errorf("%d header signals, want %d", n, optout.MaxSignals)
 	}
 }
 
@@ -109,6 +114,9 @@ func TestMetaSignals(t *testing.T) {
 		{"name case", `<meta name="ROBOTS" content="NOIMAGEAI">`, "[{meta noimageai " + testBase + "}]"},
 		{"agent name", `<meta name="Bingbot" content="noai">`, "[{meta bingbot: noai " + testBase + "}]"},
 		{"keywords ignored", `<meta name="keywords" content="noai">`, "[]"},
+		{"noindex for an AI crawler", `<meta name="CCBot" content="noindex, nofollow"><meta name="robots" content="noindex">`, "[{meta ccbot: noindex " + testBase + "}]"},
+		{"noindex for a search crawler", `<meta name="Googlebot" content="noindex">`, "[]"},
+		{"AI crawler without bot in its name", `<meta name="cohere-ai" content="none">`, "[{meta cohere-ai: none " + testBase + "}]"},
 		{"no content", `<meta name="robots">`, "[]"},
 		{"meta in body", `<body><p>x</p><meta name="robots" content="noai"></body>`, "[{meta noai " + testBase + "}]"},
 		{"tdm absolute policy", `<meta name="tdm-reservation" content=" 1 "><meta name="tdm-policy" content="https://p.example/x">`,

@@ -212,14 +212,8 @@ func receivedHook(ctx context.Context) func() {
 // Errors are those of FetchPage, with ErrNotImage for a response that is
 // not an image attrib can fingerprint (SVG included).
 func (f *Fetcher) FetchImage(ctx context.Context, rawURL string) ([]byte, error) {
-	if _, err := f.CheckRobots(ctx, rawURL); err != nil {
-		return nil, err
-	}
-	cl := &call{image: true, maxBytes: f.opts.MaxImageBytes}
-	if err := f.do(ctx, f.images, rawURL, cl, "image/*"); err != nil {
-		return nil, err
-	}
-	return cl.body, nil
+	b, _, err := f.FetchImageWithHeader(ctx, rawURL)
+	return b, err
 }
 
 // do runs one GET through c, routing its callbacks to cl and its requests

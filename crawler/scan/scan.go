@@ -149,7 +149,7 @@ func (h *handler) HandlePage(ctx context.Context, p *crawler.Page) error {
 func DocOf(p *crawler.Page) Doc {
 	d := Doc{URL: p.URL, SHA256: p.SHA256, Text: p.Text, Signals: Signals(p.Signals)}
 	for _, img := range p.Images {
-		d.Images = append(d.Images, DocImage{URL: img.URL, Hashes: img.Hashes})
+		d.Images = append(d.Images, DocImage{URL: img.URL, Hashes: img.Hashes, Signals: Signals(img.Signals)})
 	}
 	return d
 }

@@ -185,7 +185,7 @@ func (w *Worker) send(ctx context.Context, name string, p *crawler.Page) error {
 	defer cancel()
 	ip := intake.Page{Scan: name, URL: p.URL, SHA256: p.SHA256, Text: p.Text, Signals: scan.Signals(p.Signals)}
 	for _, img := range p.Images {
-		ip.Images = append(ip.Images, intake.Image{URL: img.URL, Hashes: imagefp.Encode(img.Hashes)})
+		ip.Images = append(ip.Images, intake.Image{URL: img.URL, Hashes: imagefp.Encode(img.Hashes), Signals: scan.Signals(img.Signals)})
 	}
 	if err := w.Intake.Send(ctx, ip); err != nil {
 		return err

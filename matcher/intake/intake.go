@@ -30,6 +30,8 @@ type Page struct {
 type Image struct {
 	URL    string `json:"url"`
 	Hashes []byte `json:"hashes"`
+	// Signals are the image's opt-out signals, the page's included.
+	Signals []store.OptOutSignal `json:"signals,omitempty"`
 }
 
 // Delivery is a leased page. Ack it once its matches are stored.

@@ -307,7 +307,7 @@ func (s *Service) docOf(p intake.Page) scan.Doc {
 			s.log().Warn("matcher: image fingerprint skipped", "scan", p.Scan, "image", img.URL, "page", p.URL, "err", err)
 			continue
 		}
-		d.Images = append(d.Images, scan.DocImage{URL: img.URL, Hashes: h})
+		d.Images = append(d.Images, scan.DocImage{URL: img.URL, Hashes: h, Signals: img.Signals})
 	}
 	return d
 }
