@@ -18,6 +18,7 @@ import (
 
 	"github.com/attrib/attrib/crawler/dataset"
 	"github.com/attrib/attrib/crawler/extract"
+	"github.com/attrib/attrib/crawler/optout"
 	"github.com/attrib/attrib/crawler/scan"
 	"github.com/attrib/attrib/matcher"
 	"github.com/attrib/attrib/matcher/imagefp"
@@ -126,7 +127,7 @@ func (r *Runner) Audit(ctx context.Context, files []File, opts Options, resume s
 		return Result{Scan: sc}, err
 	}
 	a := &run{Runner: r, opts: opts, scanID: sc.ID, attr: scan.NewAttributor(), cp: cp, flagged: map[string]map[string][]string{},
-		domains: map[string]*Tally{}}
+		domains: map[string]*Tally{}, optout: optout.NewResolver(nil, optout.Options{})}
 	a.n.records.Store(sc.Stats.Records)
 	a.n.bytes.Store(sc.Stats.Bytes)
 	a.n.errors.Store(sc.Stats.Errors)
@@ -270,6 +271,7 @@ type run struct {
 	flagged map[string]map[string][]string // file -> locator -> reasons
 	outputs map[string]string              // file -> its clean copy
 	domains map[string]*Tally
+	optout  *optout.Resolver
 }
 
 // fileParallelism bounds files read at once; records of all files share
@@ -415,9 +417,7 @@ func (a *run) doc(rec dataset.Record) (scan.Doc, bool) {
 		}
 		d.Text = res.Text
 		d.SHA256 = sha256Hex(rec.Body)
-		for _, s := range append(res.Signals, extract.HeaderSignals(rec.Header, rec.URL)...) {
-			d.Signals = append(d.Signals, store.OptOutSignal{Kind: s.Kind, Value: s.Value, Source: cmpOr(s.Source, rec.URL)})
-		}
+		d.Signals = a.signals(rec, res.Signals, nil)
 	case dataset.KindText:
 		d.Text = rec.Text
 		if d.Text == "" {
@@ -441,15 +441,26 @@ func (a *run) doc(rec dataset.Record) (scan.Doc, bool) {
 		}
 		a.n.images.Add(1)
 		d.Images = []scan.DocImage{{URL: rec.URL, Hashes: h}}
+		d.Signals = a.signals(rec, nil, rec.Body)
 	default:
 		return d, false
 	}
-	for _, s := range extract.HeaderSignals(rec.Header, rec.URL) {
-		if rec.Kind != dataset.KindHTML {
-			d.Signals = append(d.Signals, store.OptOutSignal{Kind: s.Kind, Value: s.Value, Source: cmpOr(s.Source, rec.URL)})
-		}
+	if rec.Kind == dataset.KindText {
+		d.Signals = a.signals(rec, nil, nil)
 	}
 	return d, true
+}
+
+// signals resolves a record's opt-out signals from what the dataset kept:
+// its recorded response headers, its HTML's meta tags, an image's XMP and
+// C2PA metadata. Audits do not fetch sites' policy files.
+func (a *run) signals(rec dataset.Record, html []optout.Signal, image []byte) []store.OptOutSignal {
+	sigs, _ := a.optout.Resolve(context.Background(), optout.Content{URL: rec.URL, Header: rec.Header, Signals: html, Image: image})
+	out := make([]store.OptOutSignal, 0, len(sigs))
+	for _, s := range sigs {
+		out = append(out, store.OptOutSignal{Kind: s.Kind, Value: s.Value, Source: cmpOr(s.Source, rec.URL)})
+	}
+	return out
 }
 
 func isRecordErr(err error) bool { return errors.Is(err, dataset.ErrRecord) }

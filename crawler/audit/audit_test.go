@@ -261,3 +261,60 @@ func TestAuditFolder(t *testing.T) {
 		t.Errorf("kept file: %q, %v", got, err)
 	}
 }
+
+// warcResponse is one plain WARC response record.
+func warcResponse(uri, headers, body string) string {
+	http := "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n" + headers + "\r\n" + body
+	return fmt.Sprintf("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: %s\r\nWARC-Date: 2024-05-01T00:00:00Z\r\n"+
+		"WARC-Record-ID: <urn:uuid:%08d-0000-0000-0000-000000000000>\r\nContent-Type: application/http; msgtype=response\r\n"+
+		"Content-Length: %d\r\n\r\n%s\r\n\r\n", uri, len(uri), len(http), http)
+}
+
+// TestAuditOptOutSignals: a WARC record's recorded X-Robots-Tag and an
+// HTML meta robots noai mark their records reserved, with the signal's
+// source; a record without either is not reserved; --drop reserved
+// removes exactly the reserved records.
+func TestAuditOptOutSignals(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	page := func(meta string) string {
+		return "<html><head>" + meta + "</head><body><main><p>" + poem + "</p></main></body></html>"
+	}
+	in := filepath.Join(e.dir, "crawl.warc")
+	data := warcResponse("https://a.example/header", "X-Robots-Tag: noai\r\n", page("")) +
+		warcResponse("https://b.example/meta", "", page(`<meta name="robots" content="noai, noimageai">`)) +
+		warcResponse("https://c.example/free", "", page(""))
+	if err := os.WriteFile(in, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, err := Files([]string{in}, FormatOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(e.dir, "clean")
+	res, err := (&Runner{Store: e.st, Matcher: e.m}).Audit(ctx, files, Options{CleanOut: out, Drop: FlagReserved}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reserved != 2 || res.Matched != 3 {
+		t.Errorf("reserved %d, matched %d: want 2 and 3", res.Reserved, res.Matched)
+	}
+	ms, _ := e.st.Matches(ctx, res.Scan.ID, store.MatchFilter{})
+	byURL := map[string]store.Match{}
+	for _, m := range ms {
+		byURL[m.FoundURL] = m
+	}
+	for url, want := range map[string]string{"https://a.example/header": "x-robots-tag", "https://b.example/meta": "meta"} {
+		m := byURL[url]
+		if m.OptOut == nil || !m.OptOut.Reserved || len(m.OptOut.Signals) == 0 || m.OptOut.Signals[0].Kind != want || m.OptOut.Signals[0].Source != url {
+			t.Errorf("%s: opt-out %+v, want a %s signal from the record", url, m.OptOut, want)
+		}
+	}
+	if m := byURL["https://c.example/free"]; m.OptOut == nil || m.OptOut.Reserved {
+		t.Errorf("unreserved record: %+v", m.OptOut)
+	}
+	man := readLines(t, filepath.Join(out, manifestName))
+	if len(man) != 2 || !strings.Contains(strings.Join(man, "\n"), `"reserved"`) || strings.Contains(strings.Join(man, "\n"), "matched:") {
+		t.Errorf("manifest with --drop reserved: %v", man)
+	}
+}
