@@ -15,6 +15,7 @@ import (
 
 	"github.com/attrib/attrib/crawler/audit"
 	"github.com/attrib/attrib/crawler/dataset"
+	"github.com/attrib/attrib/crawler/fetch"
 	"github.com/attrib/attrib/matcher/report"
 )
 
@@ -29,6 +30,9 @@ type auditOptions struct {
 	workers   int
 	json      bool
 	output    string
+
+	fetchImages  bool
+	allowPrivate bool
 }
 
 func newAuditCommand(g *globalOptions) *cobra.Command {
@@ -64,6 +68,8 @@ plus DIR/manifest.jsonl listing what was removed and why. An interrupted audit
 	f.StringVar(&o.drop, "drop", "both", "records a clean copy drops: matched, reserved or both")
 	f.BoolVar(&o.resume, "resume", false, "continue the interrupted audit of the same files")
 	f.IntVar(&o.workers, "workers", 0, "records processed at once (default: one per core)")
+	f.BoolVar(&o.fetchImages, "fetch-images", false, "fetch and match images that records name only by URL (LAION-style Parquet), politely")
+	f.BoolVar(&o.allowPrivate, "allow-private", false, "let dataset URLs reach loopback, private, link-local and multicast addresses")
 	f.BoolVar(&o.json, "json", false, "print the report as JSON on stdout")
 	f.StringVarP(&o.output, "output", "o", "", "also write the JSON report to FILE")
 	return cmd
@@ -126,9 +132,20 @@ func runAudit(ctx context.Context, g *globalOptions, o auditOptions, paths []str
 		r.OnProgress = func(p audit.Progress) { printAuditProgress(g, p) }
 		r.ProgressEvery = 2 * time.Second
 	}
-	workers := o.workers
-	res, runErr := r.Audit(ctx, files, audit.Options{Workers: workers, CleanOut: o.cleanOut, Drop: drop,
-		ImageLimits: matcherOptions(g).ImageLimits, Checkpoints: cps}, resume)
+	aopts := audit.Options{Workers: o.workers, CleanOut: o.cleanOut, Drop: drop, ImageLimits: matcherOptions(g).ImageLimits, Checkpoints: cps}
+	if o.fetchImages {
+		c := g.cfg.Crawl
+		imgs, closeImgs, err := audit.NewImageFetcher(ctx, audit.ImageFetchOptions{
+			Fetch: fetch.Options{UserAgent: c.UserAgent, IgnoreRobots: c.IgnoreRobots, Timeout: time.Duration(c.Timeout),
+				MaxImageBytes: c.MaxImageBytes, MaxRedirects: c.MaxRedirects},
+			Rate: c.Rate, Concurrency: c.HostConcurrency, AllowPrivate: o.allowPrivate})
+		if err != nil {
+			return err
+		}
+		defer closeImgs()
+		aopts.Images = imgs
+	}
+	res, runErr := r.Audit(ctx, files, aopts, resume)
 	if runErr != nil && res.Scan.ID == "" {
 		return runErr
 	}

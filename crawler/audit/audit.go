@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -62,6 +63,14 @@ type Options struct {
 	// Checkpoints, when set, persists progress so that Resume continues an
 	// interrupted audit.
 	Checkpoints *Checkpoints
+	// Images fetches image records that carry only a URL (LAION-style
+	// Parquet); nil skips them. See NewImageFetcher.
+	Images ImageFetcher
+}
+
+// ImageFetcher fetches an image a dataset names by URL.
+type ImageFetcher interface {
+	FetchImage(ctx context.Context, rawURL string) (data []byte, header http.Header, err error)
 }
 
 // Progress is a snapshot of a running audit.
@@ -370,7 +379,7 @@ const matchTimeout = 30 * time.Second
 func (a *run) record(ctx context.Context, file string, rec dataset.Record) error {
 	a.n.records.Add(1)
 	a.n.bytes.Add(int64(len(rec.Body) + len(rec.Text)))
-	doc, ok := a.doc(rec)
+	doc, ok := a.doc(ctx, rec)
 	if !ok {
 		a.n.skipped.Add(1)
 		return nil
@@ -402,7 +411,7 @@ func (a *run) record(ctx context.Context, file string, rec dataset.Record) error
 
 // doc turns a record into what attribution needs; false for records that
 // cannot be audited.
-func (a *run) doc(rec dataset.Record) (scan.Doc, bool) {
+func (a *run) doc(ctx context.Context, rec dataset.Record) (scan.Doc, bool) {
 	d := scan.Doc{URL: rec.URL}
 	switch rec.Kind {
 	case dataset.KindHTML:
@@ -431,7 +440,16 @@ func (a *run) doc(rec dataset.Record) (scan.Doc, bool) {
 		}
 	case dataset.KindImage:
 		if len(rec.Body) == 0 {
-			return d, false // an image URL only: fetched when the caller fetches images
+			if a.opts.Images == nil || rec.URL == "" {
+				return d, false // an image URL only, and fetching is off
+			}
+			body, header, err := a.opts.Images.FetchImage(ctx, rec.URL)
+			if err != nil {
+				a.n.errors.Add(1)
+				a.log().Debug("audit: image not fetched", "record", rec.Locator, "url", rec.URL, "err", err)
+				return d, false
+			}
+			rec.Body, rec.Header = body, header
 		}
 		h, err := imagefp.Compute(rec.Body, a.opts.ImageLimits)
 		if err != nil {

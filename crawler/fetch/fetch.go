@@ -37,6 +37,11 @@ type Options struct {
 	// Transport replaces the default transport (tests, proxies). Its
 	// connection limits are the caller's business.
 	Transport http.RoundTripper
+	// PublicOnly refuses connections to loopback, private, link-local,
+	// multicast and unspecified addresses, checked on the resolved address
+	// of every connection (redirects included): for URLs taken from
+	// untrusted data. It applies to the default transport only.
+	PublicOnly bool
 	// Robots keeps robots.txt records; share one between fetchers (or
 	// workers) to fetch each host's robots.txt once. nil: an in-memory
 	// cache of this fetcher's own.
@@ -95,7 +100,7 @@ func New(ctx context.Context, opts Options) (*Fetcher, error) {
 	base, cancel := context.WithCancel(ctx)
 	rt := opts.Transport
 	if rt == nil {
-		rt = newTransport(opts.Timeout)
+		rt = newTransport(opts.Timeout, opts.PublicOnly)
 	}
 	f := &Fetcher{opts: opts, transport: &callTransport{base: rt, baseCtx: base}, cancel: cancel}
 	f.pages = colly.NewCollector()

@@ -88,7 +88,7 @@ func pngBytes(t testing.TB, w, h int) []byte {
 // prefixTransport sends http://<name>.test/<path> to base/<name>/<path>,
 // so that one loopback server plays many hosts.
 func prefixTransport(base string) http.RoundTripper {
-	rt := newTransport(5 * time.Second)
+	rt := newTransport(5*time.Second, false)
 	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		name, _, _ := strings.Cut(r.URL.Host, ".")
 		u, err := url.Parse(base + "/" + name + r.URL.Path)

@@ -78,10 +78,14 @@ func (b *callBody) Close() error {
 // newTransport returns the default transport: no proxy from the
 // environment (libraries do not read it; pass Options.Transport for one),
 // bounded connection pools and header sizes, timeouts on every phase.
-func newTransport(timeout time.Duration) *http.Transport {
+func newTransport(timeout time.Duration, publicOnlyAddrs bool) *http.Transport {
 	dial := min(timeout, 10*time.Second)
+	d := &net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second}
+	if publicOnlyAddrs {
+		d.Control = publicOnly
+	}
 	return &http.Transport{
-		DialContext:            (&net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:            d.DialContext,
 		ForceAttemptHTTP2:      true,
 		MaxIdleConns:           128,
 		MaxIdleConnsPerHost:    16,
