@@ -31,8 +31,9 @@ type auditOptions struct {
 	json      bool
 	output    string
 
-	fetchImages  bool
-	allowPrivate bool
+	fetchImages   bool
+	fetchPolicies bool
+	allowPrivate  bool
 }
 
 func newAuditCommand(g *globalOptions) *cobra.Command {
@@ -69,6 +70,7 @@ plus DIR/manifest.jsonl listing what was removed and why. An interrupted audit
 	f.BoolVar(&o.resume, "resume", false, "continue the interrupted audit of the same files")
 	f.IntVar(&o.workers, "workers", 0, "records processed at once (default: one per core)")
 	f.BoolVar(&o.fetchImages, "fetch-images", false, "fetch and match images that records name only by URL (LAION-style Parquet), politely")
+	f.BoolVar(&o.fetchPolicies, "fetch-policies", false, "read each record's site robots.txt, ai.txt and tdmrep.json for opt-outs (once per site)")
 	f.BoolVar(&o.allowPrivate, "allow-private", false, "let dataset URLs reach loopback, private, link-local and multicast addresses")
 	f.BoolVar(&o.json, "json", false, "print the report as JSON on stdout")
 	f.StringVarP(&o.output, "output", "o", "", "also write the JSON report to FILE")
@@ -133,7 +135,7 @@ func runAudit(ctx context.Context, g *globalOptions, o auditOptions, paths []str
 		r.ProgressEvery = 2 * time.Second
 	}
 	aopts := audit.Options{Workers: o.workers, CleanOut: o.cleanOut, Drop: drop, ImageLimits: matcherOptions(g).ImageLimits, Checkpoints: cps}
-	if o.fetchImages {
+	if o.fetchImages || o.fetchPolicies {
 		c := g.cfg.Crawl
 		imgs, closeImgs, err := audit.NewImageFetcher(ctx, audit.ImageFetchOptions{
 			Fetch: fetch.Options{UserAgent: c.UserAgent, IgnoreRobots: c.IgnoreRobots, Timeout: time.Duration(c.Timeout),
@@ -143,7 +145,12 @@ func runAudit(ctx context.Context, g *globalOptions, o auditOptions, paths []str
 			return err
 		}
 		defer closeImgs()
-		aopts.Images = imgs
+		if o.fetchImages {
+			aopts.Images = imgs
+		}
+		if o.fetchPolicies {
+			aopts.Policies = imgs
+		}
 	}
 	res, runErr := r.Audit(ctx, files, aopts, resume)
 	if runErr != nil && res.Scan.ID == "" {

@@ -66,6 +66,10 @@ type Options struct {
 	// Images fetches image records that carry only a URL (LAION-style
 	// Parquet); nil skips them. See NewImageFetcher.
 	Images ImageFetcher
+	// Policies, when set, reads the robots.txt, ai.txt and tdmrep.json of
+	// each record's site for opt-out signals (once per site); nil reports
+	// only what the dataset itself recorded.
+	Policies optout.Fetcher
 }
 
 // ImageFetcher fetches an image a dataset names by URL.
@@ -136,7 +140,7 @@ func (r *Runner) Audit(ctx context.Context, files []File, opts Options, resume s
 		return Result{Scan: sc}, err
 	}
 	a := &run{Runner: r, opts: opts, scanID: sc.ID, attr: scan.NewAttributor(), cp: cp, flagged: map[string]map[string][]string{},
-		domains: map[string]*Tally{}, optout: optout.NewResolver(nil, optout.Options{})}
+		domains: map[string]*Tally{}, optout: optout.NewResolver(opts.Policies, optout.Options{FetchPolicies: opts.Policies != nil})}
 	a.n.records.Store(sc.Stats.Records)
 	a.n.bytes.Store(sc.Stats.Bytes)
 	a.n.errors.Store(sc.Stats.Errors)
@@ -426,7 +430,7 @@ func (a *run) doc(ctx context.Context, rec dataset.Record) (scan.Doc, bool) {
 		}
 		d.Text = res.Text
 		d.SHA256 = sha256Hex(rec.Body)
-		d.Signals = a.signals(rec, res.Signals, nil)
+		d.Signals = a.signals(ctx, rec, res.Signals, nil)
 	case dataset.KindText:
 		d.Text = rec.Text
 		if d.Text == "" {
@@ -459,21 +463,22 @@ func (a *run) doc(ctx context.Context, rec dataset.Record) (scan.Doc, bool) {
 		}
 		a.n.images.Add(1)
 		d.Images = []scan.DocImage{{URL: rec.URL, Hashes: h}}
-		d.Signals = a.signals(rec, nil, rec.Body)
+		d.Signals = a.signals(ctx, rec, nil, rec.Body)
 	default:
 		return d, false
 	}
 	if rec.Kind == dataset.KindText {
-		d.Signals = a.signals(rec, nil, nil)
+		d.Signals = a.signals(ctx, rec, nil, nil)
 	}
 	return d, true
 }
 
 // signals resolves a record's opt-out signals from what the dataset kept:
 // its recorded response headers, its HTML's meta tags, an image's XMP and
-// C2PA metadata. Audits do not fetch sites' policy files.
-func (a *run) signals(rec dataset.Record, html []optout.Signal, image []byte) []store.OptOutSignal {
-	sigs, _ := a.optout.Resolve(context.Background(), optout.Content{URL: rec.URL, Header: rec.Header, Signals: html, Image: image})
+// C2PA metadata, and the site's policy files when Options.Policies is set
+// (a site whose files cannot be read counts as having none).
+func (a *run) signals(ctx context.Context, rec dataset.Record, html []optout.Signal, image []byte) []store.OptOutSignal {
+	sigs, _ := a.optout.Resolve(ctx, optout.Content{URL: rec.URL, Header: rec.Header, Signals: html, Image: image})
 	out := make([]store.OptOutSignal, 0, len(sigs))
 	for _, s := range sigs {
 		out = append(out, store.OptOutSignal{Kind: s.Kind, Value: s.Value, Source: cmpOr(s.Source, rec.URL)})

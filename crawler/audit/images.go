@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/attrib/attrib/crawler/fetch"
+	"github.com/attrib/attrib/crawler/optout"
 	"github.com/attrib/attrib/crawler/polite"
 )
 
@@ -28,8 +29,15 @@ type ImageFetchOptions struct {
 	AllowPrivate bool          // let dataset URLs reach private and loopback addresses
 }
 
-// NewImageFetcher returns an ImageFetcher; close it with the returned func.
-func NewImageFetcher(ctx context.Context, o ImageFetchOptions) (ImageFetcher, func(), error) {
+// WebFetcher fetches what an audit may take from the web: images records
+// name by URL, and the policy files of records' sites.
+type WebFetcher interface {
+	ImageFetcher
+	optout.Fetcher
+}
+
+// NewImageFetcher returns a WebFetcher; close it with the returned func.
+func NewImageFetcher(ctx context.Context, o ImageFetchOptions) (WebFetcher, func(), error) {
 	o.Fetch.PublicOnly = !o.AllowPrivate
 	f, err := fetch.New(ctx, o.Fetch)
 	if err != nil {
@@ -41,6 +49,27 @@ func NewImageFetcher(ctx context.Context, o ImageFetchOptions) (ImageFetcher, fu
 		return nil, nil, fmt.Errorf("image fetcher: %w", err)
 	}
 	return &imageFetcher{f: f, gate: gate}, func() { f.Close() }, nil
+}
+
+// PolicyFile fetches a site's policy file (ai.txt, tdmrep.json) within the
+// politeness gate; with RobotsFile it makes the fetcher an optout.Fetcher.
+func (i *imageFetcher) PolicyFile(ctx context.Context, rawURL string) (optout.File, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return optout.File{}, err
+	}
+	delay, _ := i.f.CheckRobots(ctx, rawURL)
+	release, err := i.gate.Acquire(ctx, strings.ToLower(u.Host), delay)
+	if err != nil {
+		return optout.File{}, err
+	}
+	defer release()
+	return i.f.PolicyFile(ctx, rawURL)
+}
+
+// RobotsFile returns an origin's robots.txt through the fetcher's cache.
+func (i *imageFetcher) RobotsFile(ctx context.Context, origin string) (optout.File, error) {
+	return i.f.RobotsFile(ctx, origin)
 }
 
 func (i *imageFetcher) FetchImage(ctx context.Context, rawURL string) ([]byte, http.Header, error) {

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -77,6 +78,57 @@ func TestAuditFetchesImageURLs(t *testing.T) {
 		}
 		if len(ms) != 1 || ms[0].WorkID != w.ID || ms[0].Record != "row:1" || ms[0].FoundURL != srv.URL+"/art.png" {
 			t.Errorf("with --allow-private: matches %+v, want art.png at row:1", ms)
+		}
+	}
+}
+
+// TestAuditFetchesPolicies: with policy fetching on, a record whose site's
+// robots.txt disallows GPTBot is reserved, with the robots.txt as source;
+// with it off, the same record is not.
+func TestAuditFetchesPolicies(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			rw.Write([]byte("User-agent: GPTBot\nDisallow: /\n"))
+			return
+		}
+		http.NotFound(rw, r)
+	}))
+	defer srv.Close()
+	in := filepath.Join(e.dir, "crawl.warc")
+	body := "<html><body><main><p>" + poem + "</p></main></body></html>"
+	if err := os.WriteFile(in, []byte(warcResponse(srv.URL+"/post", "", body)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, err := Files([]string{in}, FormatOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web, closeFn, err := NewImageFetcher(ctx, ImageFetchOptions{AllowPrivate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	for _, fetchPolicies := range []bool{false, true} {
+		opts := Options{}
+		if fetchPolicies {
+			opts.Policies = web
+		}
+		res, err := (&Runner{Store: e.st, Matcher: e.m}).Audit(ctx, files, opts, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, _ := e.st.Matches(ctx, res.Scan.ID, store.MatchFilter{})
+		if len(ms) != 1 || ms[0].OptOut == nil {
+			t.Fatalf("matches %+v", ms)
+		}
+		oo := ms[0].OptOut
+		if !fetchPolicies && oo.Reserved {
+			t.Errorf("reserved without reading the site's policies: %+v", oo)
+		}
+		if fetchPolicies && (!oo.Reserved || oo.Signals[0].Kind != "robots" || oo.Signals[0].Source != srv.URL+"/robots.txt") {
+			t.Errorf("with the site's robots.txt: %+v, want a robots signal from it", oo)
 		}
 	}
 }
