@@ -108,9 +108,11 @@ func (m *Matcher) exact(f Found, sha string, kind store.WorkKind) []store.Match 
 }
 
 // MatchImage attributes a found image to registered image works: exactly by
-// SHA-256, else by PDQ distance within PDQMaxDistance under any flip or
-// rotation (the evidence names the transform), else, for works without a
-// reliable PDQ, by pHash distance within ImageMaxDistance.
+// SHA-256, else by PDQ distance within PDQMaxDistance — of the whole image
+// under any flip or rotation, or of parts of either image: crops, borders,
+// a picture placed in a collage or a page (the evidence names the
+// transform: a pdq.Transform, TransformCrop or TransformPlaced) — else, for
+// works without a reliable PDQ, by pHash distance within ImageMaxDistance.
 func (m *Matcher) MatchImage(_ context.Context, f Found, h imagefp.Hashes) []store.Match {
 	out := m.exact(f, h.SHA256, store.KindImage)
 	seen := make(map[string]bool, len(out))
@@ -118,8 +120,8 @@ func (m *Matcher) MatchImage(_ context.Context, f Found, h imagefp.Hashes) []sto
 		seen[mt.WorkID] = true
 	}
 	usePDQ := h.PDQQuality >= pdq.MinQuality
-	if usePDQ {
-		for _, hit := range m.pdq.search(append([]pdq.Hash{h.PDQ}, h.PDQWindows...), m.opts.PDQMaxDistance) {
+	if qs := pdqQueries(h); len(qs) > 0 {
+		for _, hit := range m.pdq.search(qs, m.opts.PDQMaxDistance, m.opts.PDQPartMaxDistance) {
 			if seen[hit.id] {
 				continue
 			}
@@ -127,7 +129,9 @@ func (m *Matcher) MatchImage(_ context.Context, f Found, h imagefp.Hashes) []sto
 			d := hit.distance
 			mt := f.match(hit.id, "image")
 			mt.Score = imageScore(d, m.opts.PDQMaxDistance)
-			mt.WorkCoverage, mt.FoundCoverage = 1, 1
+			// The matched parts' shares: a crop shows part of the work, a
+			// placed copy fills part of the found image.
+			mt.WorkCoverage, mt.FoundCoverage = hit.workArea, hit.foundArea
 			mt.Evidence = store.Evidence{Algorithm: "pdq", Distance: &d, Bits: pdq.Bits, Transform: hit.transform}
 			out = append(out, mt)
 		}
@@ -147,6 +151,20 @@ func (m *Matcher) MatchImage(_ context.Context, f Found, h imagefp.Hashes) []sto
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
+}
+
+// pdqQueries returns the PDQ hashes of a found image to search: its own
+// when reliable, and those of its windows and picture regions, which
+// imagefp keeps only when reliable themselves (a picture on a blank page).
+func pdqQueries(h imagefp.Hashes) []pdqQuery {
+	var qs []pdqQuery
+	if h.PDQQuality >= pdq.MinQuality {
+		qs = append(qs, pdqQuery{hash: h.PDQ})
+	}
+	for _, p := range append(h.PDQWindows[:len(h.PDQWindows):len(h.PDQWindows)], h.PDQRegions...) {
+		qs = append(qs, pdqQuery{hash: p.Hash, part: true, area: p.Area})
+	}
+	return qs
 }
 
 // imageScore maps a Hamming distance to a confidence: 1 at distance 0,

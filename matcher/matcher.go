@@ -27,6 +27,10 @@ type Options struct {
 	// PDQMaxDistance is the largest PDQ Hamming distance (of 256 bits) that
 	// counts as the same image, under any flip or rotation.
 	PDQMaxDistance int
+	// PDQPartMaxDistance is the largest distance for a pair of hashes of
+	// which one is of a part (a window, a picture region, or the whole
+	// hashed from imagefp's part plane): crops, borders, placement.
+	PDQPartMaxDistance int
 	// ImageLimits bounds decoding of registered images.
 	ImageLimits imagefp.Limits
 }
@@ -47,10 +51,11 @@ func DefaultOptions() Options {
 	text.MinPassageTokens = 16
 	text.MinScore = 0.6
 	return Options{
-		Text:             text,
-		ImageMaxDistance: imagefp.DefaultMaxDistance,
-		PDQMaxDistance:   pdq.MatchDistance,
-		ImageLimits:      imagefp.DefaultLimits(),
+		Text:               text,
+		ImageMaxDistance:   imagefp.DefaultMaxDistance,
+		PDQMaxDistance:     pdq.MatchDistance,
+		PDQPartMaxDistance: imagefp.PartMaxDistance,
+		ImageLimits:        imagefp.DefaultLimits(),
 	}
 }
 
@@ -109,6 +114,9 @@ func New(reg Registry, opts Options) (*Matcher, error) {
 	if opts.PDQMaxDistance < 0 || opts.PDQMaxDistance > pdq.Bits {
 		return nil, fmt.Errorf("pdq max distance %d: want 0..%d", opts.PDQMaxDistance, pdq.Bits)
 	}
+	if opts.PDQPartMaxDistance < 0 || opts.PDQPartMaxDistance > pdq.Bits {
+		return nil, fmt.Errorf("pdq part max distance %d: want 0..%d", opts.PDQPartMaxDistance, pdq.Bits)
+	}
 	return NewWithEngines(reg, opts, text, hamming.NewWithRadius(opts.ImageMaxDistance)), nil
 }
 
@@ -120,7 +128,7 @@ func NewWithEngines(reg Registry, opts Options, text TextEngine, images ImageInd
 		opts:   opts,
 		text:   text,
 		images: images,
-		pdq:    newPDQIndex(opts.PDQMaxDistance),
+		pdq:    newPDQIndex(max(opts.PDQMaxDistance, opts.PDQPartMaxDistance)),
 		works:  make(map[string]store.Work),
 		bySHA:  make(map[string][]string),
 	}
@@ -197,18 +205,18 @@ func (m *Matcher) addFingerprint(fp store.Fingerprint) error {
 		}
 		m.images.Add(fp.WorkID, h.PHash)
 		if h.PDQQuality >= pdq.MinQuality {
-			m.pdq.add(fp.WorkID, pdqVariants(h))
+			m.pdq.add(fp.WorkID, pdqWholes(h), h.PDQWindows)
 		}
 		return nil
 	}
 	return fmt.Errorf("unknown fingerprint algorithm %q", fp.Algorithm)
 }
 
-// pdqVariants returns a work's stored PDQ hashes: its dihedral variants, or
-// its plain hash alone when only that was stored.
-func pdqVariants(h imagefp.Hashes) []pdq.Hash {
+// pdqWholes returns a work's stored PDQ hashes of the whole image: its
+// dihedral variants, or its plain hash when only that was stored.
+func pdqWholes(h imagefp.Hashes) []pdq.Hash {
 	if h.PDQDihedral != nil {
-		return append(h.PDQDihedral[:], h.PDQWindows...)
+		return h.PDQDihedral[:]
 	}
 	return []pdq.Hash{h.PDQ}
 }

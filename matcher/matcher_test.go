@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/image/draw"
+
 	"github.com/attrib/attrib/matcher/imagefp"
 	"github.com/attrib/attrib/matcher/pdq"
 	"github.com/attrib/attrib/matcher/textfp"
@@ -271,8 +273,10 @@ func TestMatchImageFlippedAndLegacy(t *testing.T) {
 	}
 }
 
-// A copy inside a border, and a cropped copy, match through window hashes;
-// the evidence says "crop".
+// A copy inside a border or placed off-centre on a larger picture matches
+// through the found image's window and region hashes ("placed", with the
+// share of the found image it fills), a cropped copy through the work's
+// window hashes ("crop", with the share of the work it shows).
 func TestMatchImageWindows(t *testing.T) {
 	ctx := context.Background()
 	m := newMatcher(t, openStore(t))
@@ -280,27 +284,43 @@ func TestMatchImageWindows(t *testing.T) {
 	if _, _, err := m.Register(ctx, Input{Creator: "P", Title: "g.png", Kind: store.KindImage, Data: encode(t, pic, false)}); err != nil {
 		t.Fatal(err)
 	}
-	padded := image.NewRGBA(image.Rect(0, 0, 480, 360))
-	for i := range padded.Pix {
-		padded.Pix[i] = 255
+	place := func(w, h, x, y int, bg color.Color) image.Image {
+		dst := image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.Draw(dst, dst.Bounds(), image.NewUniform(bg), image.Point{}, draw.Src)
+		draw.Draw(dst, image.Rect(x, y, x+400, y+300), pic, image.Point{}, draw.Src)
+		return dst
 	}
 	cropped := image.NewRGBA(image.Rect(0, 0, 320, 240))
-	for y := range 300 {
-		for x := range 400 {
-			padded.Set(x+40, y+30, pic.At(x, y))
-			if x >= 40 && x < 360 && y >= 30 && y < 270 {
-				cropped.Set(x-40, y-30, pic.At(x, y))
-			}
-		}
+	draw.Draw(cropped, cropped.Bounds(), pic, image.Point{40, 30}, draw.Src)
+	corner := image.NewRGBA(image.Rect(0, 0, 330, 260)) // the bottom-right, cut from the top and left
+	draw.Draw(corner, corner.Bounds(), pic, image.Point{70, 40}, draw.Src)
+	// Coverage: a placed copy shows the whole work and fills a known share
+	// of the found image; a crop match is through windows, so it reports
+	// the share of each image the matched windows cover: at most what
+	// the crop shows.
+	tests := []struct {
+		name             string
+		img              image.Image
+		transform        string
+		workLo, workHi   float64
+		foundLo, foundHi float64
+	}{
+		{"padded", place(480, 360, 40, 30, color.White), TransformPlaced, 1, 1, 0.67, 0.72},
+		{"in a corner", place(900, 700, 500, 0, color.RGBA{20, 90, 40, 255}), TransformPlaced, 1, 1, 0.17, 0.21},
+		{"cropped", cropped, TransformCrop, 0.3, 0.65, 0.5, 1},
+		{"corner crop", corner, TransformCrop, 0.2, 0.72, 0.3, 1},
 	}
-	for name, img := range map[string]image.Image{"padded": padded, "cropped": cropped} {
-		h, err := computeHashes(encode(t, img, true))
+	for _, tt := range tests {
+		h, err := computeHashes(encode(t, tt.img, true))
 		if err != nil {
 			t.Fatal(err)
 		}
-		ms := m.MatchImage(ctx, Found{URL: "http://x/" + name}, h)
-		if len(ms) != 1 || ms[0].Evidence.Algorithm != "pdq" || ms[0].Evidence.Transform != "crop" {
-			t.Errorf("%s copy: %+v", name, ms)
+		ms := m.MatchImage(ctx, Found{URL: "http://x/" + tt.name}, h)
+		if len(ms) != 1 || ms[0].Evidence.Algorithm != "pdq" || ms[0].Evidence.Transform != tt.transform || ms[0].Evidence.Bits != pdq.Bits {
+			t.Fatalf("%s copy: %+v", tt.name, ms)
+		}
+		if got := ms[0]; got.WorkCoverage < tt.workLo || got.WorkCoverage > tt.workHi || got.FoundCoverage < tt.foundLo || got.FoundCoverage > tt.foundHi {
+			t.Errorf("%s copy: coverage of work %.3f, of found %.3f; want %.2f-%.2f, %.2f-%.2f", tt.name, got.WorkCoverage, got.FoundCoverage, tt.workLo, tt.workHi, tt.foundLo, tt.foundHi)
 		}
 	}
 }

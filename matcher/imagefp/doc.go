@@ -7,5 +7,7 @@
 //
 // Large images are box-filtered to at most 511x511 luminance samples before
 // goimagehash resizes them to 64x64, which keeps hashing cheap next to
-// decoding; decoding stays the dominant cost for big JPEGs.
+// decoding. Large JPEGs are decoded at 1/2, 1/4 or 1/8 of their size and as
+// luminance only, in the DCT domain (internal/jpegscale, a fork of
+// image/jpeg; jpeg.go chooses the scale), as the hashes read no more.
 package imagefp

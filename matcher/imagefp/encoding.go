@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/attrib/attrib/matcher/pdq"
@@ -34,17 +35,29 @@ var (
 //	uvarint  len(Format), then Format's bytes
 //	if flags bit 1: byte PDQ quality, byte n, then n 32-byte PDQ hashes:
 //	the image's alone (n = 1), or its 8 dihedral variants in pdq.Transform
-//	order followed by its window hashes (n = 8 + windows)
+//	order (n = 8)
+//	if flags bit 2 (only with bit 1): the parts: byte m, then m windows,
+//	byte r, then r regions, each as a byte area (the share of the image,
+//	times 255, rounded, 1..255) and a 32-byte PDQ hash
 //
-// The PDQ part is an extension flag, not a new version: data without it
-// still decodes, so works registered before PDQ keep matching by pHash.
+// The PDQ part and the parts are extension flags, not new versions: data
+// without them still decodes, so works registered before PDQ keep matching
+// by pHash. Data written before the parts flag stored a work's windows
+// after its 8 dihedral hashes (n = 8 + windows, without areas): it still
+// decodes, with the areas of the windows then hashed (the centre of the
+// work cut by 5, 10 and 20 % per side), and re-encodes in this layout.
 const (
 	flagSHA256   = 1 << 0
 	flagPDQ      = 1 << 1
-	maxWindows   = 16 // window hashes stored after the dihedral ones
+	flagParts    = 1 << 2
+	maxParts     = 32 // windows, and regions, per image
 	maxFormatLen = 32
 	maxDimension = 1<<31 - 1
 )
+
+// legacyWindowAreas are the areas of the windows stored before the parts
+// flag, in their order: the centre cut by 5, 10 and 20 % per side.
+var legacyWindowAreas = [...]float64{0.9 * 0.9, 0.8 * 0.8, 0.6 * 0.6}
 
 // PHashHex returns h.PHash as 16 lowercase hex digits.
 func (h Hashes) PHashHex() string {
@@ -88,17 +101,33 @@ func Encode(h Hashes) []byte {
 		for _, x := range hs {
 			buf = append(buf, x[:]...)
 		}
+		if len(h.PDQWindows)+len(h.PDQRegions) > 0 {
+			buf[9] |= flagParts
+			buf = appendParts(buf, h.PDQWindows)
+			buf = appendParts(buf, h.PDQRegions)
+		}
 	}
 	return buf
 }
 
-// pdqHashes returns the PDQ hashes to store: the dihedral variants when
-// computed, else the plain hash, else none.
+// appendParts appends a count and the first maxParts parts.
+func appendParts(buf []byte, ps []Part) []byte {
+	ps = ps[:min(len(ps), maxParts)]
+	buf = append(buf, byte(len(ps)))
+	for _, p := range ps {
+		buf = append(buf, byte(min(255, max(1, math.Round(p.Area*255)))))
+		buf = append(buf, p.Hash[:]...)
+	}
+	return buf
+}
+
+// pdqHashes returns the whole-image PDQ hashes to store: the dihedral
+// variants when computed, else the plain hash, else none.
 func (h Hashes) pdqHashes() []pdq.Hash {
 	switch {
 	case h.PDQDihedral != nil:
-		return append(h.PDQDihedral[:], h.PDQWindows...)
-	case h.PDQ != (pdq.Hash{}):
+		return h.PDQDihedral[:]
+	case h.PDQ != (pdq.Hash{}) || len(h.PDQWindows)+len(h.PDQRegions) > 0:
 		return []pdq.Hash{h.PDQ}
 	}
 	return nil
@@ -117,7 +146,7 @@ func Decode(data []byte) (Hashes, error) {
 	var h Hashes
 	h.PHash = binary.BigEndian.Uint64(r.next(8))
 	flags := r.next(1)[0]
-	if flags&^(flagSHA256|flagPDQ) != 0 {
+	if flags&^(flagSHA256|flagPDQ|flagParts) != 0 || flags&flagParts != 0 && flags&flagPDQ == 0 {
 		return Hashes{}, fmt.Errorf("%w: unknown flags %#x", ErrCorrupt, flags)
 	}
 	if flags&flagSHA256 != 0 {
@@ -127,7 +156,7 @@ func Decode(data []byte) (Hashes, error) {
 	h.Height = int(r.uvarint(maxDimension))
 	h.Format = string(r.next(int(r.uvarint(maxFormatLen))))
 	if flags&flagPDQ != 0 {
-		readPDQ(&r, &h)
+		readPDQ(&r, &h, flags&flagParts != 0)
 	}
 	if r.err == nil && len(r.buf) > 0 {
 		r.fail("%d trailing bytes", len(r.buf))
@@ -138,30 +167,69 @@ func Decode(data []byte) (Hashes, error) {
 	return h, nil
 }
 
-// readPDQ reads the PDQ extension: quality, count (1 or 8), hashes.
-func readPDQ(r *reader, h *Hashes) {
+// readPDQ reads the PDQ extension: quality, count (1 or 8; before the
+// parts flag, 8 + windows), hashes, and the parts when flagged.
+func readPDQ(r *reader, h *Hashes, parts bool) {
 	h.PDQQuality = int(r.next(1)[0])
 	n := int(r.next(1)[0])
-	if r.err == nil && (n != 1 && (n < pdq.NumTransforms || n > pdq.NumTransforms+maxWindows) || h.PDQQuality > 100) {
+	legacy := !parts && n > pdq.NumTransforms && n <= pdq.NumTransforms+maxParts
+	if r.err == nil && (n != 1 && n != pdq.NumTransforms && !legacy || h.PDQQuality > 100) {
 		r.fail("bad pdq extension: %d hashes, quality %d", n, h.PDQQuality)
 		return
 	}
 	for i := range n {
-		copy(h.PDQ[:], r.next(32))
+		var x pdq.Hash
+		copy(x[:], r.next(32))
 		switch {
 		case n == 1:
+			h.PDQ = x
 		case i < pdq.NumTransforms:
 			if h.PDQDihedral == nil {
 				h.PDQDihedral = new([pdq.NumTransforms]pdq.Hash)
 			}
-			h.PDQDihedral[i] = h.PDQ
+			h.PDQDihedral[i] = x
 		default:
-			h.PDQWindows = append(h.PDQWindows, h.PDQ)
+			w := Part{Hash: x}
+			if j := i - pdq.NumTransforms; j < len(legacyWindowAreas) {
+				w.Area = legacyWindowAreas[j]
+			}
+			h.PDQWindows = append(h.PDQWindows, w)
 		}
 	}
 	if h.PDQDihedral != nil {
 		h.PDQ = h.PDQDihedral[pdq.None]
 	}
+	if parts {
+		h.PDQWindows = readParts(r)
+		h.PDQRegions = readParts(r)
+		if r.err == nil && len(h.PDQWindows)+len(h.PDQRegions) == 0 {
+			r.fail("empty parts extension")
+		}
+	}
+}
+
+// readParts reads a count and that many parts.
+func readParts(r *reader) []Part {
+	n := int(r.next(1)[0])
+	if r.err != nil || n > maxParts {
+		r.fail("bad parts count %d", n)
+		return nil
+	}
+	var ps []Part
+	for range n {
+		a := r.next(1)[0]
+		var p Part
+		copy(p.Hash[:], r.next(32))
+		if r.err == nil && a == 0 {
+			r.fail("part of zero area")
+		}
+		p.Area = float64(a) / 255
+		ps = append(ps, p)
+	}
+	if r.err != nil {
+		return nil
+	}
+	return ps
 }
 
 // reader consumes a byte slice; after the first error it returns zeros

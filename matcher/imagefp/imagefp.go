@@ -85,41 +85,17 @@ type Hashes struct {
 	// rotations (index: pdq.Transform), computed by ComputeWork for
 	// registered works so a flipped or rotated copy is found.
 	PDQDihedral *[pdq.NumTransforms]pdq.Hash
-	// PDQWindows are PDQ hashes of centred sub-windows, so that crops,
-	// borders and placement in a larger picture match: for a registered
-	// work (ComputeWork) its centre cut by workInsets on each side, for a
-	// found image (Compute) its centre at foundScales of each side.
-	PDQWindows []pdq.Hash
-}
-
-// workInsets are the share cut from each side of a registered image for its
-// window hashes: a found crop of 5-20 % matches one of them.
-var workInsets = []float64{0.05, 0.10, 0.20}
-
-// foundScales are the sizes of the centre windows hashed in a found image:
-// the picture inside a 10 % or 20 % border, or inside one twice its size.
-var foundScales = []float64{1 / 1.2, 1 / 1.4, 0.5}
-
-// centre returns the centred sub-image of img at scale of each side.
-func centre(img image.Image, scale float64) image.Image {
-	b := img.Bounds()
-	w, h := int(float64(b.Dx())*scale), int(float64(b.Dy())*scale)
-	x0, y0 := b.Min.X+(b.Dx()-w)/2, b.Min.Y+(b.Dy()-h)/2
-	if s, ok := img.(interface {
-		SubImage(image.Rectangle) image.Image
-	}); ok && w > 0 && h > 0 {
-		return s.SubImage(image.Rect(x0, y0, x0+w, y0+h))
-	}
-	return img
-}
-
-// windows hashes the centred windows of img at the given scales.
-func windows(img image.Image, scales []float64) []pdq.Hash {
-	out := make([]pdq.Hash, len(scales))
-	for i, s := range scales {
-		out[i], _ = pdq.HashImage(centre(img, s))
-	}
-	return out
+	// PDQWindows are PDQ-style hashes of the whole image and of windows
+	// of it, hashed from an area-averaged plane (parts.go), so that crops,
+	// borders and copies whose reference hash drifted still match: for a
+	// registered work (ComputeWork) windows that a crop keeps, for a found
+	// image (Compute) windows that may be the whole work or a window of it
+	// (windows.go). Parts of PDQ quality below pdq.MinQuality are left out.
+	PDQWindows []Part
+	// PDQRegions are PDQ hashes of the rectangles of a found image that
+	// look like a picture placed inside it: bounded by long straight edges
+	// or its border (regions.go). Only Compute fills them.
+	PDQRegions []Part
 }
 
 // Compute decodes data within lim and fingerprints it. The pixel bound is
@@ -145,7 +121,7 @@ func compute(data []byte, lim Limits, dihedral bool) (Hashes, error) {
 	if err != nil {
 		return h, err
 	}
-	img, err := decode(data, format, lim)
+	img, err := decode(data, cfg, format, lim)
 	if err != nil {
 		return h, err
 	}
@@ -167,16 +143,12 @@ func compute(data []byte, lim Limits, dihedral bool) (Hashes, error) {
 			var d [pdq.NumTransforms]pdq.Hash
 			d, h.PDQQuality = pdq.DihedralExact(img)
 			h.PDQ, h.PDQDihedral = d[pdq.None], &d
-			insets := make([]float64, len(workInsets))
-			for i, in := range workInsets {
-				insets[i] = 1 - 2*in
-			}
-			h.PDQWindows = windows(img, insets)
+			h.PDQWindows = defaultPlan().workWindows(img, cfg.Width, cfg.Height)
 		default:
 			h.PDQ, h.PDQQuality = pdq.HashImage(img)
-			if h.PDQQuality >= pdq.MinQuality {
-				h.PDQWindows = windows(img, foundScales)
-			}
+			// Windows and regions carry their own quality: a picture
+			// on a blank page is worth finding when the page is not.
+			h.PDQWindows, h.PDQRegions = defaultPlan().foundWindows(img, cfg.Width, cfg.Height)
 		}
 		return err
 	})
@@ -212,10 +184,16 @@ func decodeConfig(data []byte, lim Limits) (image.Config, string, error) {
 }
 
 // decode decodes the pixels and re-checks the bounds of what came out.
-func decode(data []byte, format string, lim Limits) (image.Image, error) {
+// JPEGs are decoded at a reduced scale (decodeJPEG), so the bounds may be
+// smaller than cfg's.
+func decode(data []byte, cfg image.Config, format string, lim Limits) (image.Image, error) {
 	var img image.Image
 	err := guard(format+" decoder", func() error {
 		var err error
+		if format == "jpeg" {
+			img, err = decodeJPEG(data, cfg)
+			return err
+		}
 		img, _, err = image.Decode(bytes.NewReader(data))
 		return err
 	})

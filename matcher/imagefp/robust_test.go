@@ -4,245 +4,33 @@ import (
 	"flag"
 	"fmt"
 	"image"
-	"image/color"
-	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/image/draw"
 
 	"github.com/attrib/attrib/matcher/pdq"
 	"github.com/attrib/attrib/matcher/shareddata"
 )
 
-var robust = flag.Bool("robust", false, "run the robustness harness over the shared photos (slow, logs recall per transform)")
+var (
+	robust      = flag.Bool("robust", false, "run the robustness harness over the shared photos (slow, logs recall and precision per transform)")
+	robustSynth = flag.Int("robust.synth", 300, "synthetic distractors of the harness: half registered as works, half queried under 4 transforms")
+)
 
 const (
 	robustMaxSide   = 1024   // longer side of a harness photo, for speed
 	robustPrecision = 0.9999 // precision the harness thresholds must keep
+	robustSeed      = 4      // seed of the random amounts and distractors
 )
 
 // robustPhoto is one distinct photo of the harness.
 type robustPhoto struct {
 	name string
 	img  *image.RGBA
-}
-
-// robustTransform edits a photo; other is a different photo, for
-// placement. quality is the JPEG quality of the query (0: 90).
-type robustTransform struct {
-	name    string
-	quality int
-	apply   func(img, other *image.RGBA) image.Image
-}
-
-// identity returns img unchanged.
-func identity(img, _ *image.RGBA) image.Image { return img }
-
-// robustTransforms lists the edits the issue asks the matcher to survive.
-func robustTransforms() []robustTransform {
-	scale := func(f float64) func(img, _ *image.RGBA) image.Image {
-		return func(img, _ *image.RGBA) image.Image { return scaled(img, f) }
-	}
-	lut := func(f func(float64) float64) func(img, _ *image.RGBA) image.Image {
-		return func(img, _ *image.RGBA) image.Image { return mapChannels(img, f) }
-	}
-	crop := func(f float64) func(img, _ *image.RGBA) image.Image {
-		return func(img, _ *image.RGBA) image.Image { return cropped(img, f) }
-	}
-	pad := func(f float64) func(img, _ *image.RGBA) image.Image {
-		return func(img, _ *image.RGBA) image.Image { return padded(img, f) }
-	}
-	return []robustTransform{
-		{name: "resize 0.25x", apply: scale(0.25)},
-		{name: "resize 0.5x", apply: scale(0.5)},
-		{name: "resize 2x", apply: scale(2)},
-		{name: "jpeg q20", quality: 20, apply: identity},
-		{name: "jpeg q50", quality: 50, apply: identity},
-		{name: "jpeg q95", quality: 95, apply: identity},
-		{name: "brightness +30%", apply: lut(func(v float64) float64 { return v * 1.3 })},
-		{name: "brightness -30%", apply: lut(func(v float64) float64 { return v * 0.7 })},
-		{name: "contrast +30%", apply: lut(func(v float64) float64 { return (v-0.5)*1.3 + 0.5 })},
-		{name: "contrast -30%", apply: lut(func(v float64) float64 { return (v-0.5)*0.7 + 0.5 })},
-		{name: "gamma 0.7", apply: lut(func(v float64) float64 { return math.Pow(v, 0.7) })},
-		{name: "gamma 1.3", apply: lut(func(v float64) float64 { return math.Pow(v, 1.3) })},
-		{name: "grayscale", apply: func(img, _ *image.RGBA) image.Image { return grayscale(img) }},
-		{name: "box blur r2", apply: func(img, _ *image.RGBA) image.Image { return boxBlur(img, 2) }},
-		{name: "watermark 5%", apply: func(img, _ *image.RGBA) image.Image { return watermarked(img) }},
-		{name: "hflip", apply: func(img, _ *image.RGBA) image.Image { return flippedH(img) }},
-		{name: "rot90", apply: func(img, _ *image.RGBA) image.Image { return rotated90(img) }},
-		{name: "crop 5%", apply: crop(0.05)},
-		{name: "crop 10%", apply: crop(0.10)},
-		{name: "crop 20%", apply: crop(0.20)},
-		{name: "pad 10%", apply: pad(0.10)},
-		{name: "pad 20%", apply: pad(0.20)},
-		{name: "rotate 3deg", apply: func(img, _ *image.RGBA) image.Image { return rotatedDeg(img, 3) }},
-		{name: "inside 2x other", apply: placedInside},
-		// Off-centre cases: the window hashes are centred, so these show
-		// what a grid of windows still has to win.
-		{name: "crop 10% one corner", apply: cornerCrop(0.10)},
-		{name: "inside 2x, top-left", apply: placedTopLeft},
-	}
-}
-
-// cornerCrop keeps the top-left part of img, cutting frac of the width and
-// height from the right and bottom only.
-func cornerCrop(frac float64) func(img, _ *image.RGBA) image.Image {
-	return func(img, _ *image.RGBA) image.Image {
-		b := img.Bounds()
-		r := image.Rect(0, 0, int(float64(b.Dx())*(1-frac)), int(float64(b.Dy())*(1-frac)))
-		dst := image.NewRGBA(r)
-		draw.Draw(dst, r, img, b.Min, draw.Src)
-		return dst
-	}
-}
-
-// placedTopLeft puts img in the top-left quarter of other scaled to twice
-// img's size.
-func placedTopLeft(img, other *image.RGBA) image.Image {
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	dst := image.NewRGBA(image.Rect(0, 0, 2*w, 2*h))
-	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), other, other.Bounds(), draw.Src, nil)
-	draw.Draw(dst, image.Rect(0, 0, w, h), img, image.Point{}, draw.Src)
-	return dst
-}
-
-// mapChannels applies f to every colour channel scaled to [0, 1], clamped.
-func mapChannels(img *image.RGBA, f func(float64) float64) *image.RGBA {
-	var table [256]uint8
-	for i := range table {
-		v := f(float64(i)/255) * 255
-		table[i] = uint8(min(255, max(0, math.Round(v))))
-	}
-	dst := toRGBA(img)
-	for i, v := range dst.Pix {
-		if i%4 != 3 {
-			dst.Pix[i] = table[v]
-		}
-	}
-	return dst
-}
-
-// grayscale replaces each pixel by its Rec. 601 luma.
-func grayscale(img *image.RGBA) *image.RGBA {
-	dst := toRGBA(img)
-	for i := 0; i+3 < len(dst.Pix); i += 4 {
-		p := dst.Pix[i : i+3 : i+3]
-		y := uint8(math.Round(0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2])))
-		p[0], p[1], p[2] = y, y, y
-	}
-	return dst
-}
-
-// boxBlur averages each channel over a (2r+1)² window, clamping at edges.
-func boxBlur(img *image.RGBA, r int) *image.RGBA {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	pass := func(src *image.RGBA, dx, dy int) *image.RGBA {
-		dst := image.NewRGBA(image.Rect(0, 0, w, h))
-		for y := range h {
-			for x := range w {
-				var sum [3]int
-				n := 2*r + 1
-				for k := -r; k <= r; k++ {
-					sx := min(w-1, max(0, x+k*dx))
-					sy := min(h-1, max(0, y+k*dy))
-					o := src.PixOffset(sx, sy)
-					sum[0] += int(src.Pix[o])
-					sum[1] += int(src.Pix[o+1])
-					sum[2] += int(src.Pix[o+2])
-				}
-				o := dst.PixOffset(x, y)
-				dst.Pix[o], dst.Pix[o+1], dst.Pix[o+2], dst.Pix[o+3] = uint8(sum[0]/n), uint8(sum[1]/n), uint8(sum[2]/n), 255
-			}
-		}
-		return dst
-	}
-	return pass(pass(toRGBA(img), 1, 0), 0, 1)
-}
-
-// watermarked draws eight white bars, like a line of large letters, that
-// cover 5% of the picture near its bottom.
-func watermarked(img *image.RGBA) *image.RGBA {
-	dst := toRGBA(img)
-	w, h := dst.Bounds().Dx(), dst.Bounds().Dy()
-	bw, bh := max(1, w/16), max(1, h/10)
-	y0 := h * 8 / 10
-	for i := range 8 {
-		x0 := w/8 + i*bw*3/2
-		r := image.Rect(x0, y0, x0+bw, y0+bh)
-		draw.Draw(dst, r, image.NewUniform(color.White), image.Point{}, draw.Src)
-	}
-	return dst
-}
-
-// flippedH mirrors img left to right.
-func flippedH(img *image.RGBA) *image.RGBA {
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			dst.SetRGBA(w-1-x, y, img.RGBAAt(x, y))
-		}
-	}
-	return dst
-}
-
-// rotated90 rotates img by 90° clockwise.
-func rotated90(img *image.RGBA) *image.RGBA {
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	dst := image.NewRGBA(image.Rect(0, 0, h, w))
-	for y := range h {
-		for x := range w {
-			dst.SetRGBA(h-1-y, x, img.RGBAAt(x, y))
-		}
-	}
-	return dst
-}
-
-// padded surrounds img with a white border of frac of its width and
-// height on each side.
-func padded(img *image.RGBA, frac float64) *image.RGBA {
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	px, py := int(float64(w)*frac), int(float64(h)*frac)
-	dst := image.NewRGBA(image.Rect(0, 0, w+2*px, h+2*py))
-	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	draw.Draw(dst, image.Rect(px, py, px+w, py+h), img, image.Point{}, draw.Src)
-	return dst
-}
-
-// rotatedDeg rotates img by deg about its centre with nearest-neighbour
-// sampling, keeping its size and filling uncovered pixels with black.
-func rotatedDeg(img *image.RGBA, deg float64) *image.RGBA {
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	sin, cos := math.Sincos(deg * math.Pi / 180)
-	cx, cy := float64(w-1)/2, float64(h-1)/2
-	for y := range h {
-		for x := range w {
-			fx, fy := float64(x)-cx, float64(y)-cy
-			sx := int(math.Round(cos*fx + sin*fy + cx))
-			sy := int(math.Round(-sin*fx + cos*fy + cy))
-			c := color.RGBA{A: 255}
-			if sx >= 0 && sx < w && sy >= 0 && sy < h {
-				c = img.RGBAAt(sx, sy)
-			}
-			dst.SetRGBA(x, y, c)
-		}
-	}
-	return dst
-}
-
-// placedInside draws img at the centre of other scaled to twice img's size.
-func placedInside(img, other *image.RGBA) image.Image {
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	dst := image.NewRGBA(image.Rect(0, 0, 2*w, 2*h))
-	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), other, other.Bounds(), draw.Src, nil)
-	draw.Draw(dst, image.Rect(w/2, h/2, w/2+w, h/2+h), img, image.Point{}, draw.Src)
-	return dst
 }
 
 // robustPhotos loads the distinct shared photos, longer side ≤ maxSide.
@@ -270,163 +58,251 @@ func robustPhotos(tb testing.TB, maxSide int) []robustPhoto {
 	return photos
 }
 
-// robustPair is one (query, work) comparison.
-type robustPair struct {
-	transform  int // index into the transform list
-	photo      int // index of the query's photo
-	quality    int // PDQ quality of the query
-	positive   bool
-	pdq, phash int
+// robustQuery is one hashed query image.
+type robustQuery struct {
+	transform int    // index into the transform list
+	photo     int    // index of the photo shown, -1 for a synthetic distractor
+	skip      int    // a work the query also shows (neither positive nor negative), -1 for none
+	name      string // the source image, for listings
+	h         Hashes
+	took      time.Duration // Compute, decoding included
 }
 
-// pdqWorkDistance is the PDQ distance between the nearest pair of q's hashes
-// (its own and its centre windows) and w's (8 dihedral variants and its
-// centre crops), as the matcher compares them.
-func pdqWorkDistance(q, w Hashes) int {
-	stored := append([]pdq.Hash{w.PDQ}, w.PDQWindows...)
+// robustPair is one (query, work) comparison: the PDQ distance of the
+// nearest pair of whole-image hashes (the reference PDQ of both), of the
+// nearest pair involving a part hash (windows, regions, the plane-hashed
+// whole), and the pHash distance.
+type robustPair struct {
+	query       int // index into the queries
+	work        int // index into the works
+	positive    bool
+	whole, part int
+	phash       int
+}
+
+// pdq is the pair's distance under one threshold for every kind of pair.
+func (p robustPair) pdq() int { return min(p.whole, p.part) }
+
+// matched applies the matcher's rule: whole-image pairs within 31 bits,
+// pairs involving a part within partMax.
+func (p robustPair) matched(partMax int) bool {
+	return p.whole <= pdq.MatchDistance || p.part <= partMax
+}
+
+// storedWholes returns a work's whole-image PDQ hashes as the matcher
+// indexes them: its 8 dihedral variants, or its plain hash.
+func storedWholes(w Hashes) []pdq.Hash {
 	if w.PDQDihedral != nil {
-		stored = append(w.PDQDihedral[:], w.PDQWindows...)
+		return w.PDQDihedral[:]
 	}
+	return []pdq.Hash{w.PDQ}
+}
+
+// searchedWholes returns a found image's whole-image PDQ hash, when
+// reliable.
+func searchedWholes(q Hashes) []pdq.Hash {
+	if q.PDQQuality >= pdq.MinQuality {
+		return []pdq.Hash{q.PDQ}
+	}
+	return nil
+}
+
+// stored returns every PDQ hash the matcher indexes for a work.
+func stored(w Hashes) []pdq.Hash { return partHashes(storedWholes(w), w.PDQWindows) }
+
+// searched returns every PDQ hash the matcher searches for a found image.
+func searched(q Hashes) []pdq.Hash {
+	return partHashes(partHashes(searchedWholes(q), q.PDQWindows), q.PDQRegions)
+}
+
+// partHashes appends the hashes of parts to hs.
+func partHashes(hs []pdq.Hash, parts []Part) []pdq.Hash {
+	out := append([]pdq.Hash(nil), hs...)
+	for _, p := range parts {
+		out = append(out, p.Hash)
+	}
+	return out
+}
+
+// nearest is the least distance between a hash of as and one of bs.
+func nearest(as, bs []pdq.Hash) int {
 	best := pdq.Bits
-	for _, qh := range append([]pdq.Hash{q.PDQ}, q.PDQWindows...) {
-		for _, v := range stored {
-			best = min(best, pdq.Distance(qh, v))
+	for _, a := range as {
+		for _, b := range bs {
+			best = min(best, pdq.Distance(a, b))
 		}
 	}
 	return best
 }
 
-// registerPhotos fingerprints each photo as a registered work.
-func registerPhotos(tb testing.TB, photos []robustPhoto) []Hashes {
+// pairDistances returns the whole-image and part distances of q and w.
+func pairDistances(q, w Hashes) (whole, part int) {
+	qw, ww := searchedWholes(q), storedWholes(w)
+	qp := partHashes(partHashes(nil, q.PDQWindows), q.PDQRegions)
+	wp := partHashes(nil, w.PDQWindows)
+	return nearest(qw, ww), min(nearest(qw, wp), nearest(qp, ww), nearest(qp, wp))
+}
+
+// pdqWorkDistance is the PDQ distance between the nearest pair of q's
+// searched hashes and w's stored ones.
+func pdqWorkDistance(q, w Hashes) int { return nearest(searched(q), stored(w)) }
+
+// robustHasher fingerprints the harness's works and queries: Compute and
+// ComputeWork, or an alternative being measured.
+type robustHasher struct {
+	work, found func(data []byte) (Hashes, error)
+}
+
+// defaultHasher is what the matcher runs.
+func defaultHasher() robustHasher {
+	return robustHasher{
+		work:  func(data []byte) (Hashes, error) { return ComputeWork(data, DefaultLimits()) },
+		found: func(data []byte) (Hashes, error) { return Compute(data, DefaultLimits()) },
+	}
+}
+
+// registerImages fingerprints each image as a registered work.
+func registerImages(tb testing.TB, hr robustHasher, names []string, imgs []*image.RGBA) []Hashes {
 	tb.Helper()
-	works := make([]Hashes, len(photos))
-	for i, p := range photos {
-		h, err := ComputeWork(encodePNG(tb, p.img), DefaultLimits())
+	works := make([]Hashes, len(imgs))
+	for i, img := range imgs {
+		h, err := hr.work(encodePNG(tb, img))
 		if err != nil {
-			tb.Fatalf("%s: %v", p.name, err)
+			tb.Fatalf("%s: %v", names[i], err)
 		}
 		works[i] = h
 	}
 	return works
 }
 
-// queryHashes applies tr to photo i (other: the next photo) and hashes
-// the result encoded as JPEG.
-func queryHashes(tb testing.TB, photos []robustPhoto, i int, tr robustTransform) Hashes {
+// registerPhotos fingerprints each photo as a registered work.
+func registerPhotos(tb testing.TB, photos []robustPhoto) []Hashes {
+	tb.Helper()
+	names := make([]string, len(photos))
+	imgs := make([]*image.RGBA, len(photos))
+	for i, p := range photos {
+		names[i], imgs[i] = p.name, p.img
+	}
+	return registerImages(tb, defaultHasher(), names, imgs)
+}
+
+// queryHashes applies tr to img (other: a background picture; k: the
+// photo's index) and hashes the result encoded as JPEG.
+func queryHashes(tb testing.TB, hr robustHasher, img, other *image.RGBA, k, ti int, tr robustTransform) (Hashes, time.Duration) {
 	tb.Helper()
 	q := tr.quality
 	if q == 0 {
 		q = 90
 	}
-	other := photos[(i+1)%len(photos)].img
-	data := encodeJPEG(tb, tr.apply(photos[i].img, other), q)
-	h, err := Compute(data, DefaultLimits())
+	c := robustCase{tb: tb, img: img, other: other, k: k, rng: rand.New(rand.NewPCG(robustSeed+uint64(k), uint64(ti)))}
+	data := encodeJPEG(tb, c.apply(tr), q)
+	start := time.Now()
+	h, err := hr.found(data)
+	took := time.Since(start)
 	if err != nil {
-		tb.Fatalf("%s %s: %v", photos[i].name, tr.name, err)
+		tb.Fatalf("%s: %v", tr.name, err)
 	}
-	return h
+	return h, took
 }
 
-// largestThreshold is the largest distance threshold at which at most
-// 1-robustPrecision of the accepted pairs are negatives.
-func largestThreshold(pairs []robustPair, dist func(robustPair) int, maxBits int) int {
-	best := -1
-	for t := 0; t <= maxBits; t++ {
-		var accepted, falses int
-		for _, p := range pairs {
-			if dist(p) <= t {
-				accepted++
-				if !p.positive {
-					falses++
+// apply runs tr on c.
+func (c robustCase) apply(tr robustTransform) image.Image { return tr.apply(c) }
+
+// robustSet is the harness's registry and queries.
+type robustSet struct {
+	trs       []robustTransform
+	workNames []string
+	works     []Hashes
+	queries   []robustQuery
+	nPhotos   int
+}
+
+// buildRobustSet registers the photos and half of nSynth synthetic
+// distractors, and hashes every transform of every photo and four
+// transforms of the other synthetic images.
+func buildRobustSet(tb testing.TB, hr robustHasher, photos []robustPhoto, nSynth int) *robustSet {
+	tb.Helper()
+	s := &robustSet{trs: robustTransforms(), nPhotos: len(photos)}
+	var imgs []*image.RGBA
+	for _, p := range photos {
+		s.workNames, imgs = append(s.workNames, p.name), append(imgs, p.img)
+	}
+	var synthQ []*image.RGBA
+	for n := range nSynth {
+		img := syntheticImage(robustSeed, n)
+		if n%2 == 1 {
+			synthQ = append(synthQ, img)
+			continue
+		}
+		s.workNames = append(s.workNames, fmt.Sprintf("synthetic %d (%s)", n, synthKinds[n%len(synthKinds)]))
+		imgs = append(imgs, img)
+	}
+	s.works = registerImages(tb, hr, s.workNames, imgs)
+	for i, p := range photos {
+		other := photos[(i+1)%len(photos)].img
+		for ti, tr := range s.trs {
+			h, took := queryHashes(tb, hr, p.img, other, i, ti, tr)
+			skip := -1
+			if tr.usesOther {
+				skip = (i + 1) % len(photos)
+			}
+			s.queries = append(s.queries, robustQuery{transform: ti, photo: i, skip: skip, name: p.name, h: h, took: took})
+		}
+	}
+	neg := robustNegativeTransforms()
+	for n, img := range synthQ {
+		other := synthQ[(n+1)%len(synthQ)]
+		for ti, tr := range s.trs {
+			if !slices.Contains(neg, tr.name) {
+				continue
+			}
+			h, took := queryHashes(tb, hr, img, other, 1000+n, ti, tr)
+			s.queries = append(s.queries, robustQuery{transform: ti, photo: -1, skip: -1, name: fmt.Sprintf("synthetic query %d", 2*n+1), h: h, took: took})
+		}
+	}
+	return s
+}
+
+// pairs compares every query with every work, and counts the distances
+// of every pair of hashes between a query and a work it does not show.
+func (s *robustSet) pairs() ([]robustPair, *[pdq.Bits + 1]int64) {
+	var out []robustPair
+	var hist [pdq.Bits + 1]int64
+	for qi, q := range s.queries {
+		qs := searched(q.h)
+		for wi, w := range s.works {
+			if wi == q.skip {
+				continue
+			}
+			for _, v := range stored(w) {
+				for _, qh := range qs {
+					if q.photo != wi {
+						hist[pdq.Distance(qh, v)]++
+					}
 				}
 			}
-		}
-		if accepted == 0 || float64(falses) <= (1-robustPrecision)*float64(accepted) {
-			best = t
+			whole, part := pairDistances(q.h, w)
+			out = append(out, robustPair{query: qi, work: wi, positive: q.photo == wi, whole: whole, part: part, phash: Distance(q.h.PHash, w.PHash)})
 		}
 	}
-	return best
+	return out, &hist
 }
 
-// recallAt is the fraction of positives of transform tr within t bits.
-func recallAt(pairs []robustPair, tr int, dist func(robustPair) int, t int) (float64, int) {
-	var pos, found int
-	for _, p := range pairs {
-		if p.positive && p.transform == tr {
-			pos++
-			if dist(p) <= t {
-				found++
-			}
-		}
-	}
-	if pos == 0 {
-		return 0, 0
-	}
-	return float64(found) / float64(pos), pos
-}
-
-// TestRobust measures recall per transform for PDQ (with the work's
-// dihedral variants) and pHash at thresholds that keep precision ≥ 99.99%
-// over all (query, work) pairs. Run it with -robust.
+// TestRobust measures recall per transform and precision for PDQ (with
+// the work's dihedral variants and windows, and the found image's windows
+// and picture regions) and pHash, at thresholds that keep precision ≥
+// 99.99% over all (query, work) pairs and at PDQ's standard 31 bits. Run
+// it with -robust.
 func TestRobust(t *testing.T) {
 	if !*robust {
 		t.Skip("robustness harness: run with -robust")
 	}
 	start := time.Now()
-	photos := robustPhotos(t, robustMaxSide)
-	works := registerPhotos(t, photos)
-	trs := robustTransforms()
-	var pairs []robustPair
-	lowQuality := 0
-	for i := range photos {
-		for ti, tr := range trs {
-			q := queryHashes(t, photos, i, tr)
-			if q.PDQQuality < pdq.MinQuality {
-				lowQuality++
-			}
-			for j, w := range works {
-				if strings.HasPrefix(tr.name, "inside 2x") && j == (i+1)%len(photos) {
-					continue // the query also shows the background photo
-				}
-				pairs = append(pairs, robustPair{
-					transform: ti, photo: i, quality: q.PDQQuality, positive: i == j,
-					pdq: pdqWorkDistance(q, w), phash: Distance(q.PHash, w.PHash),
-				})
-			}
-		}
-	}
-	t.Log(robustReport(pairs, trs, len(photos), lowQuality, time.Since(start)))
-	t.Log(robustMisses(pairs, trs, photos, 31))
-}
-
-// robustReport formats thresholds and recall per transform.
-func robustReport(pairs []robustPair, trs []robustTransform, nPhotos, lowQuality int, took time.Duration) string {
-	pdqD := func(p robustPair) int { return p.pdq }
-	phD := func(p robustPair) int { return p.phash }
-	tP := largestThreshold(pairs, pdqD, pdq.Bits)
-	tH := largestThreshold(pairs, phD, PHashBits)
-	minNeg := [2]int{pdq.Bits, PHashBits}
-	npos := 0
-	for _, p := range pairs {
-		if p.positive {
-			npos++
-			continue
-		}
-		minNeg[0], minNeg[1] = min(minNeg[0], p.pdq), min(minNeg[1], p.phash)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n%d photos, %d transforms, %d positive and %d negative pairs, %d queries with PDQ quality < %d, %s\n",
-		nPhotos, len(trs), npos, len(pairs)-npos, lowQuality, pdq.MinQuality, took.Round(time.Second))
-	fmt.Fprintf(&b, "thresholds at precision >= %.2f%%: PDQ %d/256 (closest negative %d), pHash %d/64 (closest negative %d)\n",
-		100*robustPrecision, tP, minNeg[0], tH, minNeg[1])
-	fmt.Fprintf(&b, "%-16s %4s %10s %10s %10s\n", "transform", "n", "PDQ@"+fmt.Sprint(tP), "pHash@"+fmt.Sprint(tH), "PDQ@31")
-	for ti, tr := range trs {
-		rp, n := recallAt(pairs, ti, pdqD, tP)
-		rh, _ := recallAt(pairs, ti, phD, tH)
-		r31, _ := recallAt(pairs, ti, pdqD, 31)
-		fmt.Fprintf(&b, "%-16s %4d %10.3f %10.3f %10.3f\n", tr.name, n, rp, rh, r31)
-	}
-	return b.String()
+	s := buildRobustSet(t, defaultHasher(), robustPhotos(t, robustMaxSide), *robustSynth)
+	pairs, hist := s.pairs()
+	t.Log(s.report(pairs, time.Since(start)))
+	t.Log(hashPairTail(hist))
+	t.Log(s.misses(pairs, 31))
 }
 
 // TestRobustSmoke checks on 2 photos that PDQ finds a resized, a
@@ -438,16 +314,13 @@ func TestRobustSmoke(t *testing.T) {
 		photos = append(photos, robustPhoto{name: rel, img: toRGBA(decodeImage(t, shareddata.Read(t, rel)))})
 	}
 	works := registerPhotos(t, photos)
-	all := robustTransforms()
-	pick := map[string]bool{"resize 0.5x": true, "jpeg q50": true, "hflip": true}
-	for i, p := range photos {
-		for _, tr := range all {
-			if !pick[tr.name] {
-				continue
-			}
-			q := queryHashes(t, photos, i, tr)
-			own := pdqWorkDistance(q, works[i])
-			if own > 31 {
+	for ti, tr := range robustTransforms() {
+		if tr.name != "resize 0.5x" && tr.name != "jpeg q50" && tr.name != "hflip" {
+			continue
+		}
+		for i, p := range photos {
+			q, _ := queryHashes(t, defaultHasher(), p.img, photos[1-i].img, i, ti, tr)
+			if own := pdqWorkDistance(q, works[i]); own > 31 {
 				t.Errorf("%s %s: PDQ distance %d > 31", p.name, tr.name, own)
 			}
 			if far := pdqWorkDistance(q, works[1-i]); far <= 31 {
@@ -455,24 +328,4 @@ func TestRobustSmoke(t *testing.T) {
 			}
 		}
 	}
-}
-
-// robustMisses lists the positives farther than t PDQ bits, for the
-// transforms where most positives are found.
-func robustMisses(pairs []robustPair, trs []robustTransform, photos []robustPhoto, t int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "\nPDQ misses at %d bits (transforms with recall >= 0.5 there): photo distance/quality\n", t)
-	for ti, tr := range trs {
-		if r, _ := recallAt(pairs, ti, func(p robustPair) int { return p.pdq }, t); r < 0.5 || r == 1 {
-			continue
-		}
-		fmt.Fprintf(&b, "%-16s", tr.name)
-		for _, p := range pairs {
-			if p.positive && p.transform == ti && p.pdq > t {
-				fmt.Fprintf(&b, " %s %d/q%d", filepath.Base(photos[p.photo].name), p.pdq, p.quality)
-			}
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
 }
