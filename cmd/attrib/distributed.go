@@ -177,13 +177,13 @@ func drainOnSignal(parent context.Context, grace time.Duration) (ctx context.Con
 // politeness makes every worker share per-host politeness through Redis:
 // rate and concurrency per host, robots.txt fetched once per host.
 func (d *dist) politeness(g *globalOptions, base *crawler.Options) (gate func(rate float64) (crawler.Gate, error), err error) {
-	robots, err := polite.NewRedisRobots(d.c, d.ns, 0)
+	robots, err := polite.NewRedisRobots(d.c, d.ns+":", 0)
 	if err != nil {
 		return nil, err
 	}
 	base.Robots = robots
 	conc := base.HostConcurrency
 	return func(rate float64) (crawler.Gate, error) {
-		return polite.NewRedis(d.c, d.ns, polite.Options{Rate: rate, Concurrency: conc})
+		return polite.NewRedis(d.c, d.ns+":", polite.Options{Rate: rate, Concurrency: conc})
 	}, nil
 }

@@ -24,18 +24,26 @@ func benchURL(i int) string {
 	return fmt.Sprintf("https://site%d.example.org/articles/%d/a-typical-article-slug-%d", i%5000, i%97, i)
 }
 
-// fill pushes n distinct URLs in batches of 100 (the links of a page).
+// fill pushes n distinct URLs in batches of 100 (the links of a page). A
+// few may be taken for duplicates: the seen set's false positives, about
+// n²/(2·B·2³²) (0.05 at 1M URLs in a scan sized for them); more than 5, or
+// any URL refused for another reason, fails.
 func fill(tb testing.TB, f *Frontier, from, n int) {
 	tb.Helper()
 	batch := make([]frontier.Job, 0, 100)
+	added := 0
 	for i := from; i < from+n; i++ {
 		batch = append(batch, frontier.Job{URL: benchURL(i), Depth: 1, Referrer: benchURL(i + 1)})
 		if len(batch) == cap(batch) || i == from+n-1 {
-			if added := push(tb, f, batch...); added != len(batch) {
-				tb.Fatalf("admitted %d of %d", added, len(batch))
-			}
+			added += push(tb, f, batch...)
 			batch = batch[:0]
 		}
+	}
+	if lost := n - added; lost > 0 {
+		if s := f.Stats(); lost > 5 || s.Dropped+s.OverBudget > 0 {
+			tb.Fatalf("admitted %d of %d URLs (stats %+v)", added, n, s)
+		}
+		tb.Logf("%d of %d new URLs taken for duplicates (false positives of the seen set)", lost, n)
 	}
 }
 
@@ -172,8 +180,8 @@ func TestMemoryPerURL(t *testing.T) {
 			queued := memoryUsage(t, e.c, pk.q)
 			delta := usedMemory(t, e.c) - before
 			enc, _ := e.c.ObjectEncoding(ctx, pk.bucket(0)).Result()
-			t.Logf("%d URLs in %v (%.0f/s); %d seen buckets (%s): %.2f B/seen URL; stream: %.1f B/queued URL; used_memory grew %.1f B/URL (shared server: indicative)",
-				n, elapsed.Round(time.Millisecond), n/elapsed.Seconds(), f.p.buckets, enc,
+			t.Logf("%s: %d URLs in %v (%.0f/s); %d seen buckets (%s): %.2f B/seen URL; stream: %.1f B/queued URL; used_memory grew %.1f B/URL (shared server: indicative)",
+				tt.name, n, elapsed.Round(time.Millisecond), n/elapsed.Seconds(), f.p.buckets, enc,
 				float64(seen)/n, float64(queued)/n, float64(delta)/n)
 			if per := float64(seen) / n; per > tt.limit {
 				t.Errorf("%.2f B per seen URL, over %v", per, tt.limit)

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/attrib/attrib/crawler/frontier"
 )
@@ -256,5 +259,66 @@ func testBatches(t *testing.T, e env) {
 	}
 	if c := e.counts(t, scan); c.Done != 10 || !c.Finished() {
 		t.Errorf("counts %+v", c)
+	}
+}
+
+// testPopNMixesReclaimedAndNew: a PopN that reclaims expired leases and
+// reads new jobs in the same round trip hands out at most n, reclaimed
+// jobs first, and gives the other new ones back without counting a
+// delivery. An Ack naming a job twice acknowledges it once.
+func testPopNMixesReclaimedAndNew(t *testing.T, e env) {
+	scan := scanName(t)
+	cfg := Config{Visibility: 200 * time.Millisecond}
+	opts := frontier.Options{MaxDepth: 1}
+	ctx := context.Background()
+	var jobs []frontier.Job
+	for i := range 6 {
+		jobs = append(jobs, frontier.Job{URL: fmt.Sprintf("http://example.com/%d", i)})
+	}
+	dead := e.open(t, scan, cfg, opts)
+	push(t, dead, jobs[:3]...)
+	if lost, err := dead.PopN(ctx, 3); err != nil || len(lost) != 3 {
+		t.Fatalf("PopN(3): %d jobs, %v", len(lost), err)
+	} // and the process dies: no Ack
+	push(t, dead, jobs[3:]...)
+	q := dead.keys.parts[dead.hash.locate(jobs[0].URL).part].q
+	eventually(t, "the dead consumer's leases expired", func() bool {
+		p, err := e.c.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: q, Group: group, Idle: cfg.Visibility, Start: "-", End: "+", Count: 10}).Result()
+		return err == nil && len(p) == 3
+	})
+	live := e.open(t, scan, cfg, opts)
+	got, err := live.PopN(ctx, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attempts []int
+	for _, j := range got {
+		attempts = append(attempts, Attempt(j))
+	}
+	if !slices.Equal(attempts, []int{2, 2, 2, 1}) {
+		t.Errorf("PopN(4) after the leases expired: attempts %v, want 3 reclaimed (2) then 1 new (1)", attempts)
+	}
+	rest, err := live.PopN(ctx, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range rest {
+		if Attempt(j) != 1 {
+			t.Errorf("%s given back and leased again: attempt %d, want 1", j.URL, Attempt(j))
+		}
+	}
+	all := append(got, rest...)
+	urls := map[string]bool{}
+	for _, j := range all {
+		urls[j.URL] = true
+	}
+	if len(all) != 6 || len(urls) != 6 {
+		t.Fatalf("leased %d jobs, %d distinct, want 6", len(all), len(urls))
+	}
+	if err := live.Ack(ctx, append(all, all[0])...); !errors.Is(err, frontier.ErrUnknownJob) {
+		t.Errorf("Ack naming a job twice: %v, want ErrUnknownJob for the second", err)
+	}
+	if c := e.counts(t, scan); c.Done != 6 || !c.Finished() {
+		t.Errorf("counts %+v, want 6 done and nothing left", c)
 	}
 }

@@ -30,8 +30,8 @@ const (
 	// DefaultMaxQueued bounds the jobs one partition holds (queued, leased
 	// or waiting for a retry): about 160 MB at ~150 bytes per job.
 	DefaultMaxQueued = 1 << 20
-	// DefaultMaxSeen bounds the URLs one partition remembers: about 150 MB
-	// at ~9 bytes per URL.
+	// DefaultMaxSeen bounds the URLs one partition remembers: about 80 MB
+	// at ~4.7 bytes per URL.
 	DefaultMaxSeen = 1 << 24
 )
 
@@ -40,9 +40,20 @@ const (
 // and hash-max-listpack-entries (128) by more than 5 standard deviations
 // of the (Poisson) bucket fill, so buckets keep their compact encoding.
 const (
-	setFill  = 400 // intset of 64-bit hashes, 8 bytes each
-	hashFill = 80  // listpack hash of hash -> admission time (recrawl)
+	setFill  = 400 // intset of 32-bit members, 4 bytes each
+	hashFill = 80  // listpack hash of member -> admission time (recrawl)
 )
+
+// layout is the version of the key layout new scans get, stored in their
+// meta hash as "v". Version 1 kept whole 64-bit hashes in the seen
+// buckets; version 2 keeps 32 bits and lets the bucket number carry the
+// rest. Scans of both versions are read and written in their own layout.
+const layout = 2
+
+// ErrLayout is wrapped by Open's error (and Counts', DeadLetters',
+// Drained's and Delete's) for a scan whose key layout this version does
+// not know: it was created by a newer attrib.
+var ErrLayout = errors.New("unknown scan key layout")
 
 // ackTimeout bounds Done, Fail and Release, which do not stop when their
 // context is cancelled: acknowledging finished work is always right.
@@ -157,6 +168,9 @@ type Frontier struct {
 
 	next atomic.Uint64 // partition the next Pop sweep starts at
 	wait atomic.Uint64 // partition the next blocking read waits on
+	// maintainAt holds, per partition, when (unix ns) this process next
+	// runs the lease script before reading (see Frontier.lease).
+	maintainAt []atomic.Int64
 
 	mu     sync.Mutex          // guards the fields below
 	stats  frontier.Stats      // this process's counters
@@ -195,10 +209,11 @@ func Open(ctx context.Context, cfg Config, scan string, opts frontier.Options) (
 	}
 	f := &Frontier{
 		c: cfg.Client, cfg: cfg, scan: scan, policy: policy, p: p,
-		keys:    newScanKeys(cfg.Namespace, scan, p.partitions),
-		hash:    hasher{seed: p.seed, partitions: uint64(p.partitions), buckets: uint64(p.buckets)},
-		recrawl: int64((cfg.RecrawlAfter + time.Second - 1) / time.Second),
-		leases:  map[string]struct{}{},
+		keys:       newScanKeys(cfg.Namespace, scan, p.partitions),
+		hash:       hasher{seed: p.seed, partitions: uint64(p.partitions), buckets: uint64(p.buckets), layout: p.layout},
+		recrawl:    int64((cfg.RecrawlAfter + time.Second - 1) / time.Second),
+		leases:     map[string]struct{}{},
+		maintainAt: make([]atomic.Int64, p.partitions),
 	}
 	if err := f.createGroups(ctx); err != nil {
 		return nil, err
@@ -211,6 +226,7 @@ func Open(ctx context.Context, cfg Config, scan string, opts frontier.Options) (
 
 // params are a scan's parameters, fixed when it is created.
 type params struct {
+	layout                       int // key layout version
 	partitions, buckets          int
 	recrawl                      bool
 	maxPages, maxQueued, maxSeen int
@@ -224,7 +240,7 @@ func wantParams(ctx context.Context, cfg Config, opts frontier.Options) (params,
 		return params{}, errors.New("redis frontier: frontier limits must not be negative")
 	}
 	p := params{
-		partitions: cfg.Partitions, recrawl: cfg.RecrawlAfter > 0, maxPages: opts.MaxPages,
+		layout: layout, partitions: cfg.Partitions, recrawl: cfg.RecrawlAfter > 0, maxPages: opts.MaxPages,
 		maxQueued: or(opts.MaxQueued, DefaultMaxQueued), maxSeen: or(opts.MaxSeen, DefaultMaxSeen),
 	}
 	fill := setFill
@@ -232,6 +248,9 @@ func wantParams(ctx context.Context, cfg Config, opts frontier.Options) (params,
 		fill = hashFill
 	}
 	p.buckets = max(1, (p.maxSeen+fill-1)/fill)
+	if p.buckets > maxBuckets {
+		return p, fmt.Errorf("redis frontier: max seen %d over %d", p.maxSeen, fill*maxBuckets)
+	}
 	if p.partitions == 0 {
 		n, err := defaultPartitions(ctx, cfg.Client)
 		if err != nil {
@@ -267,7 +286,7 @@ func defaultPartitions(ctx context.Context, c redis.UniversalClient) (int, error
 // and returns the stored ones.
 func loadParams(ctx context.Context, c redis.UniversalClient, key string, want params) (params, error) {
 	args := []any{
-		"v", 1, "partitions", want.partitions, "buckets", want.buckets, "recrawl", boolInt(want.recrawl),
+		"v", want.layout, "partitions", want.partitions, "buckets", want.buckets, "recrawl", boolInt(want.recrawl),
 		"max_pages", want.maxPages, "max_queued", want.maxQueued, "max_seen", want.maxSeen,
 		"seed", strconv.FormatUint(want.seed, 10),
 	}
@@ -284,10 +303,16 @@ func loadParams(ctx context.Context, c redis.UniversalClient, key string, want p
 
 // parseParams reads a scan's stored parameters.
 func parseParams(m map[string]string) (params, error) {
-	if m["v"] != "1" {
-		return params{}, fmt.Errorf("redis frontier: scan layout version %q, want 1", m["v"])
-	}
 	var p params
+	switch m["v"] {
+	case "1":
+		p.layout = 1
+	case "2":
+		p.layout = 2
+	default:
+		return params{}, fmt.Errorf("redis frontier: %w: version %q (this attrib knows 1 and 2; upgrade it, or delete the scan)",
+			ErrLayout, m["v"])
+	}
 	var errs []error
 	atoi := func(k string) int {
 		n, err := strconv.Atoi(m[k])
@@ -299,7 +324,7 @@ func parseParams(m map[string]string) (params, error) {
 	seed, err := strconv.ParseUint(m["seed"], 10, 64)
 	epoch, err2 := strconv.ParseInt(m["created"], 10, 64)
 	p.seed, p.epoch = seed, epoch
-	if err := errors.Join(append(errs, err, err2)...); err != nil || p.partitions < 1 || p.buckets < 1 {
+	if err := errors.Join(append(errs, err, err2)...); err != nil || p.partitions < 1 || p.buckets < 1 || p.buckets > maxBuckets {
 		return params{}, fmt.Errorf("redis frontier: bad scan parameters %v: %w", m, err)
 	}
 	return p, nil

@@ -36,6 +36,7 @@ var behaviours = []struct {
 	{"Release", testRelease},
 	{"ReleaseKeepsAttempts", testReleaseKeepsAttempts},
 	{"Batches", testBatches},
+	{"PopNMixesReclaimedAndNew", testPopNMixesReclaimedAndNew},
 	{"Delete", testDelete},
 }
 

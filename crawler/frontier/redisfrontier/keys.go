@@ -61,30 +61,53 @@ func checkName(what, s string) error {
 	return nil
 }
 
-// hasher maps canonical URLs to their partition, seen bucket and 64-bit
-// dedupe hash. The hashes are seeded per scan, so two scans do not share
-// their (rare) collisions.
+// hasher maps canonical URLs to their partition, seen bucket and dedupe
+// hash. The hashes are seeded per scan, so two scans do not share their
+// (rare) collisions.
 type hasher struct {
 	seed       uint64
 	partitions uint64
-	buckets    uint64
+	buckets    uint64 // at most maxBuckets
+	layout     int    // the scan's layout version
 }
+
+// maxBuckets bounds the seen buckets of a partition, so that a layout 2
+// bucket number takes only the hash's top 32 bits.
+const maxBuckets = 1 << 32
 
 // slot is where one URL's dedupe state lives.
 type slot struct {
 	part   int
 	bucket uint64
-	hash   string // decimal int64: Redis keeps it in an intset as 8 bytes
+	hash   string // decimal integer: the bucket member
 }
 
 // locate returns the slot of canonical URL u.
 func (h hasher) locate(u string) slot {
+	if h.layout == 1 {
+		return h.locateV1(u)
+	}
+	// Layout 2: one 64-bit hash; its top 32 bits choose the bucket, its
+	// low 32 bits are the member, a 32-bit integer (4 bytes in an intset).
+	// A URL is taken for another only if both agree: 32 + log2(B) bits.
 	var d xxhash.Digest
 	d.ResetWithSeed(h.seed)
 	d.WriteString(u)
 	sum := d.Sum64()
-	// The bucket comes from a second hash, so the bucket index adds its
-	// bits to the 64 the bucket stores.
+	return slot{
+		part:   h.partition(u),
+		bucket: (sum >> 32) * h.buckets >> 32,
+		hash:   strconv.FormatInt(int64(int32(uint32(sum))), 10),
+	}
+}
+
+// locateV1 is layout 1: the member is a whole 64-bit hash (8 bytes in an
+// intset) and the bucket comes from a second hash.
+func (h hasher) locateV1(u string) slot {
+	var d xxhash.Digest
+	d.ResetWithSeed(h.seed)
+	d.WriteString(u)
+	sum := d.Sum64()
 	d.ResetWithSeed(h.seed ^ 0x9e3779b97f4a7c15)
 	d.WriteString(u)
 	return slot{

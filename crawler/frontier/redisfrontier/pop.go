@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -52,109 +52,6 @@ func (f *Frontier) PopN(ctx context.Context, n int) ([]frontier.Job, error) {
 			return jobs, err
 		}
 	}
-}
-
-// sweep runs the lease script on every partition, starting at a rotating
-// one, until one hands out jobs. Without a job it returns what each
-// partition holds, read atomically with its version.
-func (f *Frontier) sweep(ctx context.Context, n int) ([]frontier.Job, []partState, error) {
-	parts := f.p.partitions
-	start := int(f.next.Add(1) % uint64(parts))
-	snap := make([]partState, parts)
-	pause := min(f.cfg.Visibility/4, time.Second).Milliseconds()
-	for i := range parts {
-		p := (start + i) % parts
-		pk := f.keys.parts[p]
-		res, err := leaseScript.Run(ctx, f.c, []string{pk.q, pk.c, pk.delay, pk.dead},
-			f.cfg.Consumer, f.cfg.Visibility.Milliseconds(), f.cfg.MaxAttempts, f.cfg.MaxDeadLetters, n, pause).Slice()
-		if err != nil {
-			return nil, nil, fmt.Errorf("redis frontier: lease: %w", ctxErr(ctx, err))
-		}
-		if len(res) == 2 && res[0] == int64(1) {
-			entries, _ := res[1].([]any)
-			jobs, err := f.leased(ctx, p, entries)
-			return jobs, nil, err
-		}
-		if len(res) != 3 {
-			return nil, nil, fmt.Errorf("redis frontier: lease: unexpected reply %v", res)
-		}
-		snap[p] = partState{outstanding: toInt(res[1]), ver: toInt(res[2])}
-	}
-	return nil, snap, nil
-}
-
-// block waits up to PollInterval for new jobs on one partition, taking
-// the partitions in turn.
-func (f *Frontier) block(ctx context.Context, n int) ([]frontier.Job, error) {
-	p := int(f.wait.Add(1) % uint64(f.p.partitions))
-	streams, err := f.c.XReadGroup(ctx, &redis.XReadGroupArgs{
-		Group: group, Consumer: f.cfg.Consumer, Streams: []string{f.keys.parts[p].q, ">"},
-		Count: int64(n), Block: f.cfg.PollInterval,
-	}).Result()
-	if errors.Is(err, redis.Nil) || (err == nil && len(streams) == 0) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("redis frontier: wait for jobs: %w", ctxErr(ctx, err))
-	}
-	entries := make([]any, 0, len(streams[0].Messages))
-	for _, m := range streams[0].Messages {
-		flat := make([]any, 0, 2*len(m.Values))
-		for k, v := range m.Values {
-			flat = append(flat, k, v)
-		}
-		a, _ := m.Values["a"].(string)
-		att, _ := strconv.Atoi(a)
-		entries = append(entries, []any{m.ID, flat, int64(att + 1)})
-	}
-	return f.leased(ctx, p, entries)
-}
-
-// leased turns delivered stream entries ({id, fields, attempt}) into Jobs
-// and records their leases. If ctx is done by now, it releases them
-// instead.
-func (f *Frontier) leased(ctx context.Context, p int, entries []any) ([]frontier.Job, error) {
-	jobs := make([]frontier.Job, 0, len(entries))
-	for _, raw := range entries {
-		e, _ := raw.([]any)
-		if len(e) != 3 {
-			return nil, fmt.Errorf("redis frontier: malformed lease %v", raw)
-		}
-		j, err := entryJob(p, e[0], e[1], e[2])
-		if err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, j)
-	}
-	if ctx.Err() != nil {
-		return nil, errors.Join(ctx.Err(), f.settle(ctx, releaseScript, jobs))
-	}
-	f.mu.Lock()
-	for _, j := range jobs {
-		f.leases[j.Lease] = struct{}{}
-	}
-	f.mu.Unlock()
-	return jobs, nil
-}
-
-// entryJob decodes one stream entry of partition p.
-func entryJob(p int, id, flat, attempt any) (frontier.Job, error) {
-	sid, _ := id.(string)
-	vals, _ := flat.([]any)
-	fields := map[string]string{}
-	for i := 0; i+1 < len(vals); i += 2 {
-		k, _ := vals[i].(string)
-		v, _ := vals[i+1].(string)
-		fields[k] = v
-	}
-	depth, err := strconv.Atoi(fields["d"])
-	if sid == "" || fields["u"] == "" || err != nil {
-		return frontier.Job{}, fmt.Errorf("redis frontier: malformed job %v %v", id, vals)
-	}
-	return frontier.Job{
-		URL: fields["u"], Depth: depth, Referrer: fields["r"],
-		Lease: fmt.Sprintf("%d/%s/%d", p, sid, toInt(attempt)),
-	}, nil
 }
 
 // lease is a parsed Job.Lease.
@@ -209,38 +106,55 @@ func (f *Frontier) Release(ctx context.Context, jobs ...frontier.Job) error {
 	return f.settle(ctx, releaseScript, jobs)
 }
 
+// maxSettle bounds the entry IDs one settling script call takes.
+const maxSettle = 1000
+
 // settle runs doneScript or releaseScript on the jobs' deliveries, one
-// call per partition.
+// call per partition and maxSettle jobs.
 func (f *Frontier) settle(ctx context.Context, s *redis.Script, jobs []frontier.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
 	defer cancel()
 	var errs []error
-	byPart := map[int][]frontier.Job{}
+	byPart := map[int][]any{}
+	ok := make([]frontier.Job, 0, len(jobs))
 	for _, j := range jobs {
 		l, err := f.parseLease(j)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		byPart[l.part] = append(byPart[l.part], j)
+		byPart[l.part] = append(byPart[l.part], l.id)
+		ok = append(ok, j)
 	}
-	for p, js := range byPart {
-		ids := make([]any, len(js))
-		for i, j := range js {
-			l, _ := f.parseLease(j)
-			ids[i] = l.id
-		}
+	settled := map[int][]int64{}
+	for p, ids := range byPart {
 		pk := f.keys.parts[p]
-		ok, err := s.Run(ctx, f.c, []string{pk.q, pk.c}, ids...).Int64Slice()
-		if err != nil {
-			errs = append(errs, fmt.Errorf("redis frontier: settle %d jobs: %w", len(js), err))
+		for len(ids) > 0 {
+			chunk := ids[:min(len(ids), maxSettle)]
+			ids = ids[len(chunk):]
+			res, err := s.Run(ctx, f.c, []string{pk.q, pk.c}, chunk...).Int64Slice()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("redis frontier: settle %d jobs: %w", len(chunk), err))
+				res = slices.Repeat([]int64{-1}, len(chunk)) // unknown: the lease stays
+			}
+			settled[p] = append(settled[p], res...)
+		}
+	}
+	next := map[int]int{}
+	for _, j := range ok {
+		l, _ := f.parseLease(j)
+		i := next[l.part]
+		next[l.part]++
+		res := settled[l.part]
+		if i < len(res) && res[i] == -1 {
 			continue
 		}
-		for i, j := range js {
-			f.forget(j.Lease)
-			if i >= len(ok) || ok[i] != 1 {
-				errs = append(errs, fmt.Errorf("%w: %s", frontier.ErrUnknownJob, j.URL))
-			}
+		f.forget(j.Lease)
+		if i >= len(res) || res[i] != 1 {
+			errs = append(errs, fmt.Errorf("%w: %s", frontier.ErrUnknownJob, j.URL))
 		}
 	}
 	return errors.Join(errs...)

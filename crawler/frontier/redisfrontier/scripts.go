@@ -156,13 +156,16 @@ redis.call('HINCRBY', c, 'seen', 1)
 return 1
 `)
 
-// leaseScript hands out up to n jobs of a partition: it moves due retries
-// back to the stream, reclaims jobs whose lease expired (dead-lettering
-// those delivered maxAttempts times), then reads new ones. Reclaiming
-// scans the pending entries from a cursor kept in c; after a full pass
-// that found nothing it rests for pause ms. KEYS: q, c, delay, dead.
-// ARGV: consumer, visibility ms, maxAttempts, dead-letter bound, n, pause
-// ms. Returns {1, {{id, fields, attempt}, ...}} or {0, outstanding, ver}.
+// leaseScript prepares a partition for leasing and hands out the jobs
+// that need a script: it moves due retries back to the stream, then
+// reclaims up to n jobs whose lease expired (dead-lettering those
+// delivered maxAttempts times). New jobs are read by an XREADGROUP that
+// follows it in the same round trip (see Frontier.lease). Reclaiming scans
+// the pending entries from a cursor kept in c; after a full pass that
+// found nothing it rests for pause ms. KEYS: q, c, delay, dead. ARGV:
+// consumer, visibility ms, maxAttempts, dead-letter bound, n, pause ms.
+// Returns {1, {{id, fields, attempt}, ...}} or, with nothing reclaimed,
+// {0, outstanding, ver}.
 var leaseScript = redis.NewScript(luaFields + `
 local q, c, delay, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local consumer, vis, maxAtt, deadMax = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
@@ -205,33 +208,25 @@ if now >= tonumber(st[2] or '0') then
   if cursor == '0-0' and #out == 0 then rest = now + pause end
   redis.call('HSET', c, 'cursor', cursor, 'reclaim_at', rest)
 end
-if #out < n then
-  local r = redis.call('XREADGROUP', 'GROUP', 'w', consumer, 'COUNT', n - #out, 'STREAMS', q, '>')
-  if r then
-    for _, e in ipairs(r[1][2]) do
-      out[#out + 1] = {e[1], e[2], tonumber(fields(e[2]).a) + 1}
-    end
-  end
-end
 if changed then redis.call('HINCRBY', c, 'ver', 1) end
 if #out > 0 then return {1, out} end
 return {0, redis.call('XLEN', q) + redis.call('ZCARD', delay), tonumber(redis.call('HGET', c, 'ver') or '0')}
 `)
 
-// doneScript acknowledges deliveries. KEYS: q, c. ARGV: entry IDs.
-// Returns, per ID, 1 if it was pending and is acknowledged now, else 0.
+// doneScript acknowledges deliveries. KEYS: q, c. ARGV: entry IDs (at
+// most maxSettle). Returns, per ID, 1 if it was pending and is
+// acknowledged now, else 0. The acknowledged entries are deleted in one
+// XDEL.
 var doneScript = redis.NewScript(`
 local q, c = KEYS[1], KEYS[2]
-local out, n = {}, 0
+local out, acked = {}, {}
 for i, id in ipairs(ARGV) do
   out[i] = redis.call('XACK', q, 'w', id)
-  if out[i] == 1 then
-    redis.call('XDEL', q, id)
-    n = n + 1
-  end
+  if out[i] == 1 then acked[#acked + 1] = id end
 end
-if n > 0 then
-  redis.call('HINCRBY', c, 'done', n)
+if #acked > 0 then
+  redis.call('XDEL', q, unpack(acked))
+  redis.call('HINCRBY', c, 'done', #acked)
   redis.call('HINCRBY', c, 'ver', 1)
 end
 return out
