@@ -41,7 +41,13 @@ type Attributor struct {
 
 // NewAttributor returns an Attributor with an empty boilerplate memory.
 func NewAttributor() *Attributor {
-	return &Attributor{boiler: boilerplate.New(boilerplate.DefaultOptions())}
+	return NewAttributorWith(boilerplate.DefaultOptions())
+}
+
+// NewAttributorWith returns an Attributor whose boilerplate memory has the
+// given bounds (audits of corpora with many hosts keep it small).
+func NewAttributorWith(o boilerplate.Options) *Attributor {
+	return &Attributor{boiler: boilerplate.New(o)}
 }
 
 // Attribute matches d with m. The matcher is an argument so that a long-
