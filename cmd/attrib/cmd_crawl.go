@@ -193,6 +193,7 @@ func matcherOptions(g *globalOptions) matcher.Options {
 	opts.Text.MinScore = mc.MinScore
 	opts.ImageMaxDistance = mc.ImageMaxDistance
 	opts.PDQMaxDistance = mc.PDQMaxDistance
+	opts.PDQPartMaxDistance = mc.PDQPartMaxDistance
 	opts.ImageLimits = imagefp.Limits{MaxBytes: g.cfg.Crawl.MaxImageBytes, MaxPixels: g.cfg.Crawl.MaxImagePixels}
 	return opts
 }

@@ -69,6 +69,9 @@ type Match struct {
 	MinScore         float64 `yaml:"min_score"`
 	ImageMaxDistance int     `yaml:"image_max_distance"`
 	PDQMaxDistance   int     `yaml:"pdq_max_distance"`
+	// PDQPartMaxDistance bounds pairings of window/part hashes (crops,
+	// placements), tighter than whole images because parts are smaller.
+	PDQPartMaxDistance int `yaml:"pdq_part_max_distance"`
 }
 
 // Duration is a time.Duration written as "20s" in YAML and the environment.
@@ -100,7 +103,7 @@ func Default() Config {
 			MaxRedirects:    10,
 			HostConcurrency: 2,
 		},
-		Match: Match{MinPassageWords: 16, MinScore: 0.6, ImageMaxDistance: 12, PDQMaxDistance: 31},
+		Match: Match{MinPassageWords: 16, MinScore: 0.6, ImageMaxDistance: 12, PDQMaxDistance: 31, PDQPartMaxDistance: 26},
 		Dist: Dist{
 			Namespace: "attrib", Visibility: Duration(5 * time.Minute), MaxAttempts: 5, MaxScans: 4,
 		},
