@@ -61,9 +61,7 @@ func (a *Attributor) Attribute(ctx context.Context, m *matcher.Matcher, d Doc) (
 	// is content (often a copied work), not chrome.
 	text := d.Text
 	if d.URL != "" {
-		host := hostOf(d.URL)
-		a.boiler.Observe(host, d.Text)
-		text = a.boiler.Mask(host, d.Text)
+		text = a.boiler.ObserveMask(hostOf(d.URL), d.Text)
 	}
 	ms, err := m.MatchPage(ctx, found, d.SHA256, text)
 	if err != nil {

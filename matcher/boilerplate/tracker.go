@@ -129,6 +129,52 @@ func (t *Tracker) Observe(hostName, text string) {
 	}
 }
 
+// ObserveMask is Observe followed by Mask, hashing each line once.
+func (t *Tracker) ObserveMask(hostName, text string) string {
+	h := t.hostOf(hostName, true)
+	if h == nil {
+		return t.Mask(hostName, text)
+	}
+	type line struct {
+		start, end int
+		sum        uint64
+	}
+	var lines []line
+	seen := make(map[uint64]struct{})
+	forLines(text, t.opts, func(start, end int, sum uint64) {
+		lines = append(lines, line{start, end, sum})
+		seen[sum] = struct{}{}
+	})
+	var spans [][2]int
+	h.mu.Lock()
+	h.pages++
+	for sum := range seen {
+		h.add(sum, t.opts.MaxLinesPerHost)
+	}
+	need := max(t.opts.MinPages, int(t.opts.MinShare*float64(h.pages)+0.999999))
+	for _, l := range lines {
+		if int(h.lines[l.sum]) >= need {
+			spans = append(spans, [2]int{l.start, l.end})
+		}
+	}
+	h.mu.Unlock()
+	return blank(text, spans)
+}
+
+// blank replaces the spans of text with spaces; text itself when none.
+func blank(text string, spans [][2]int) string {
+	if len(spans) == 0 {
+		return text
+	}
+	b := []byte(text)
+	for _, s := range spans {
+		for i := s[0]; i < s[1]; i++ {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
 // Mask returns text with the boilerplate lines of host replaced by spaces of
 // the same byte length, so byte offsets into the result are offsets into
 // text. Line ends are kept. It returns text itself when nothing is masked.
@@ -146,16 +192,7 @@ func (t *Tracker) Mask(hostName, text string) string {
 		}
 	})
 	h.mu.Unlock()
-	if len(spans) == 0 {
-		return text
-	}
-	b := []byte(text)
-	for _, s := range spans {
-		for i := s[0]; i < s[1]; i++ {
-			b[i] = ' '
-		}
-	}
-	return string(b)
+	return blank(text, spans)
 }
 
 // Stats describe what a Tracker holds.

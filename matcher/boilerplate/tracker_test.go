@@ -205,3 +205,21 @@ func TestMenuLines(t *testing.T) {
 		t.Errorf("Mask = %q, want %q", got, want)
 	}
 }
+
+// TestObserveMaskEqualsObserveThenMask: the one-pass form gives what the
+// two calls give, page after page.
+func TestObserveMaskEqualsObserveThenMask(t *testing.T) {
+	a, b := New(DefaultOptions()), New(DefaultOptions())
+	chrome := "Home | Blog | About | Contact us for more\nCopyright 2026 The Harbour Gazette, all rights reserved\n"
+	for i := range 12 {
+		page := chrome + fmt.Sprintf("Story number %d about boats and the harbour at dusk\n", i) + chrome
+		a.Observe("h", page)
+		want := a.Mask("h", page)
+		if got := b.ObserveMask("h", page); got != want {
+			t.Fatalf("page %d: ObserveMask\n%q\nObserve+Mask\n%q", i, got, want)
+		}
+	}
+	if a.Mask("h", chrome) == chrome {
+		t.Error("chrome never became boilerplate: the test checks nothing")
+	}
+}
