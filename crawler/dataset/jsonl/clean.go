@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/attrib/attrib/crawler/dataset"
+	"github.com/attrib/attrib/crawler/dataset/internal/atomicfile"
 )
 
 var _ dataset.CleanFunc = Clean
@@ -52,7 +52,7 @@ func cleanFile(ctx context.Context, src, dst string, drop func(string) bool, lim
 	}
 	defer stream.Close()
 	var stats dataset.CleanStats
-	err = writeAtomic(dst, func(w io.Writer) error {
+	err = atomicfile.Write(dst, func(w io.Writer) error {
 		cw, err := compressor(w, comp)
 		if err != nil {
 			return err
@@ -113,29 +113,4 @@ func copyLines(ctx context.Context, r *bufio.Reader, w io.Writer, drop func(stri
 			return stats, err
 		}
 	}
-}
-
-// writeAtomic writes dst through a temporary file in its folder, renamed
-// into place only when fill succeeded, so a failed clean leaves no
-// partial dataset behind.
-func writeAtomic(dst string, fill func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(tmp, 256<<10)
-	err = fill(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dst)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
 }

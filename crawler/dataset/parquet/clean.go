@@ -1,7 +1,6 @@
 package parquet
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/attrib/attrib/crawler/dataset"
+	"github.com/attrib/attrib/crawler/dataset/internal/atomicfile"
 )
 
 var _ dataset.CleanFunc = Clean
@@ -62,7 +62,7 @@ func cleanFile(ctx context.Context, src, dst string, drop func(string) bool, lim
 	defer os.RemoveAll(buffers)
 
 	c := &cleaner{pf: pf, guard: guard, drop: drop}
-	err = writeAtomic(dst, func(w io.Writer) (err error) {
+	err = atomicfile.Write(dst, func(w io.Writer) (err error) {
 		defer recoverPanic(src, &err) // here, so that the temporary file is removed
 		opts := []parquet.WriterOption{pf.Schema(), parquet.ColumnPageBuffers(parquet.NewFileBufferPool(buffers, "buf-*"))}
 		for _, kv := range pf.Metadata().KeyValueMetadata {
@@ -133,28 +133,4 @@ func (c *cleaner) copyRows(rows parquet.Rows, pw *parquet.Writer) error {
 			return err
 		}
 	}
-}
-
-// writeAtomic writes dst through a temporary file in its folder, renamed
-// into place only when fill succeeded.
-func writeAtomic(dst string, fill func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(tmp, 256<<10)
-	err = fill(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dst)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
 }

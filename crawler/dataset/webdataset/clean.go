@@ -2,18 +2,17 @@ package webdataset
 
 import (
 	"archive/tar"
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/attrib/attrib/crawler/dataset"
+	"github.com/attrib/attrib/crawler/dataset/internal/atomicfile"
 )
 
 var _ dataset.CleanFunc = Clean
@@ -104,7 +103,7 @@ func copyShard(ctx context.Context, src, dst string, dropKeys map[string]bool, l
 	}
 	defer stream.Close()
 	var stats dataset.CleanStats
-	err = writeAtomic(dst, func(w io.Writer) error {
+	err = atomicfile.Write(dst, func(w io.Writer) error {
 		out, closeOut := w, func() error { return nil }
 		if gzipped {
 			zw := gzip.NewWriter(w)
@@ -222,28 +221,4 @@ func keepMember(h *tar.Header, dropKeys map[string]bool) bool {
 		return true
 	}
 	return false // links, devices, fifos
-}
-
-// writeAtomic writes dst through a temporary file in its folder, renamed
-// into place only when fill succeeded.
-func writeAtomic(dst string, fill func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(tmp, 256<<10)
-	err = fill(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dst)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
 }
