@@ -9,7 +9,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
-	"github.com/attrib/attrib/crawler/dataset"
+	"github.com/attrib/attrib/crawler/dataset/internal/bounded"
 )
 
 // Compression is how a JSONL file is stored.
@@ -74,34 +74,8 @@ func decompress(br *bufio.Reader, c Compression, max int64) (io.ReadCloser, erro
 	default:
 		rc = io.NopCloser(br)
 	}
-	return &boundedReader{rc: rc, left: max}, nil
+	return bounded.NewReader(rc, max), nil
 }
-
-// boundedReader fails once more than its bound has been read: a
-// decompression bomb stops here instead of filling memory or disk.
-type boundedReader struct {
-	rc   io.ReadCloser
-	left int64
-}
-
-func (b *boundedReader) Read(p []byte) (int, error) {
-	if b.left <= 0 {
-		// Tell a stream that ends exactly at the bound from one that goes on.
-		var one [1]byte
-		if n, err := b.rc.Read(one[:]); n == 0 {
-			return 0, err
-		}
-		return 0, fmt.Errorf("decompressed stream: %w", dataset.ErrTooLarge)
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.rc.Read(p)
-	b.left -= int64(n)
-	return n, err
-}
-
-func (b *boundedReader) Close() error { return b.rc.Close() }
 
 // compressor wraps w so that what is written is stored with compression c.
 func compressor(w io.Writer, c Compression) (io.WriteCloser, error) {

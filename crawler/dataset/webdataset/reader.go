@@ -14,6 +14,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/attrib/attrib/crawler/dataset"
+	"github.com/attrib/attrib/crawler/dataset/internal/bounded"
 )
 
 // Options configure a Reader; zero values use the defaults.
@@ -108,39 +109,14 @@ func openStream(src io.Reader, max int64) (io.ReadCloser, bool, error) {
 	br := bufio.NewReaderSize(src, 64<<10)
 	head, _ := br.Peek(2)
 	if !bytes.Equal(head, []byte{0x1f, 0x8b}) {
-		return &boundedReader{rc: io.NopCloser(br), left: max}, false, nil
+		return bounded.NewReader(io.NopCloser(br), max), false, nil
 	}
 	zr, err := gzip.NewReader(br)
 	if err != nil {
 		return nil, false, fmt.Errorf("gzip header: %w", err)
 	}
-	return &boundedReader{rc: zr, left: max}, true, nil
+	return bounded.NewReader(zr, max), true, nil
 }
-
-// boundedReader fails once more than its bound has been read: a
-// decompression bomb stops here.
-type boundedReader struct {
-	rc   io.ReadCloser
-	left int64
-}
-
-func (b *boundedReader) Read(p []byte) (int, error) {
-	if b.left <= 0 {
-		var one [1]byte
-		if n, err := b.rc.Read(one[:]); n == 0 {
-			return 0, err
-		}
-		return 0, fmt.Errorf("decompressed stream: %w", dataset.ErrTooLarge)
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.rc.Read(p)
-	b.left -= int64(n)
-	return n, err
-}
-
-func (b *boundedReader) Close() error { return b.rc.Close() }
 
 // Gzipped tells whether the shard is gzip-compressed.
 func (r *Reader) Gzipped() bool { return r.gzipped }
