@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -118,41 +117,6 @@ func TestScanNames(t *testing.T) {
 	ss, err := s.ListScans(ctx)
 	if err != nil || len(ss) != len(names) {
 		t.Errorf("ListScans = %d scans, %v; want %d", len(ss), err, len(names))
-	}
-}
-
-func TestPutMatchesInvalidStoresNothing(t *testing.T) {
-	s := sharedStore(t)
-	ctx := t.Context()
-	w, _, err := s.PutWork(ctx, work("alice", "x"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := s.CreateScan(ctx, store.Scan{Kind: "crawl"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	good := store.Match{WorkID: w.ID, FoundURL: "http://a.test/", Score: 1}
-	tests := []struct {
-		name string
-		bad  store.Match
-	}{
-		{"unknown work", store.Match{WorkID: "w_0000000000000000", FoundURL: "http://b.test/"}},
-		{"malformed work id", store.Match{WorkID: "no-such-work", FoundURL: "http://b.test/"}},
-		{"no work", store.Match{FoundURL: "http://b.test/"}},
-		{"NaN score", store.Match{WorkID: w.ID, FoundURL: "http://b.test/", Score: math.NaN()}},
-		{"infinite coverage", store.Match{WorkID: w.ID, FoundURL: "http://b.test/", WorkCoverage: math.Inf(1)}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := s.PutMatches(ctx, sc.ID, []store.Match{good, tc.bad})
-			if !errors.Is(err, store.ErrInvalid) {
-				t.Errorf("PutMatches = %v, want ErrInvalid", err)
-			}
-			if ms, err := s.Matches(ctx, sc.ID, store.MatchFilter{}); err != nil || len(ms) != 0 {
-				t.Errorf("Matches = %d, %v; want none stored from a failed batch", len(ms), err)
-			}
-		})
 	}
 }
 

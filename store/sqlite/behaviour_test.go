@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -73,40 +72,6 @@ func TestCreateScanDefaults(t *testing.T) {
 	}
 	if err := db.UpdateScan(t.Context(), store.Scan{ID: sc.ID, State: "paused"}); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("UpdateScan with unknown state = %v, want ErrInvalid", err)
-	}
-}
-
-func TestPutMatchesInvalidStoresNothing(t *testing.T) {
-	db := openTemp(t)
-	ctx := t.Context()
-	w, _, err := db.PutWork(ctx, work("alice", "x"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := db.CreateScan(ctx, store.Scan{Kind: "crawl"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	good := store.Match{WorkID: w.ID, FoundURL: "http://a.test/", Score: 1}
-	tests := []struct {
-		name string
-		bad  store.Match
-	}{
-		{"unknown work", store.Match{WorkID: "w_0000000000000000", FoundURL: "http://b.test/"}},
-		{"no work", store.Match{FoundURL: "http://b.test/"}},
-		{"NaN score", store.Match{WorkID: w.ID, FoundURL: "http://b.test/", Score: math.NaN()}},
-		{"infinite coverage", store.Match{WorkID: w.ID, FoundURL: "http://b.test/", WorkCoverage: math.Inf(1)}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := db.PutMatches(ctx, sc.ID, []store.Match{good, tc.bad})
-			if !errors.Is(err, store.ErrInvalid) {
-				t.Errorf("PutMatches = %v, want ErrInvalid", err)
-			}
-			if ms, err := db.Matches(ctx, sc.ID, store.MatchFilter{}); err != nil || len(ms) != 0 {
-				t.Errorf("Matches = %d, %v; want none stored from a failed batch", len(ms), err)
-			}
-		})
 	}
 }
 

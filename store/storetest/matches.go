@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"testing"
@@ -233,5 +234,40 @@ func testMatchesUnknownScan(t *testing.T, s store.Store) {
 	}
 	if _, err := s.Matches(t.Context(), "s_missing", store.MatchFilter{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Matches(unknown scan) = %v, want ErrNotFound", err)
+	}
+}
+
+// testPutMatchesInvalidStoresNothing: a batch with one invalid match is
+// refused whole (store.ErrInvalid) and stores none of its matches.
+func testPutMatchesInvalidStoresNothing(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	w, _, err := s.PutWork(ctx, textWork("alice", "x"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := s.CreateScan(ctx, store.Scan{Kind: "crawl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := store.Match{WorkID: w.ID, FoundURL: "http://a.test/", Score: 1}
+	for _, tc := range []struct {
+		name string
+		bad  store.Match
+	}{
+		{"unknown work", store.Match{WorkID: "w_0000000000000000", FoundURL: "http://b.test/"}},
+		{"malformed work id", store.Match{WorkID: "no-such-work", FoundURL: "http://b.test/"}},
+		{"no work", store.Match{FoundURL: "http://b.test/"}},
+		{"NaN score", store.Match{WorkID: w.ID, FoundURL: "http://b.test/", Score: math.NaN()}},
+		{"infinite coverage", store.Match{WorkID: w.ID, FoundURL: "http://b.test/", WorkCoverage: math.Inf(1)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.PutMatches(ctx, sc.ID, []store.Match{good, tc.bad})
+			if !errors.Is(err, store.ErrInvalid) {
+				t.Errorf("PutMatches = %v, want ErrInvalid", err)
+			}
+			if ms, err := s.Matches(ctx, sc.ID, store.MatchFilter{}); err != nil || len(ms) != 0 {
+				t.Errorf("Matches = %d, %v; want none stored from a failed batch", len(ms), err)
+			}
+		})
 	}
 }

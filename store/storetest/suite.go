@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"MatchesUpsert", testMatchesUpsert},
 		{"MatchesFilterAndOrder", testMatchesFilterAndOrder},
 		{"MatchesUnknownScan", testMatchesUnknownScan},
+		{"PutMatchesInvalidStoresNothing", testPutMatchesInvalidStoresNothing},
 		{"ContextCancelled", testContextCancelled},
 		{"FingerprintsCancelled", testFingerprintsCancelled},
 		{"Closed", testClosed},
