@@ -238,6 +238,13 @@ func TestDistributedDemo(t *testing.T) {
 	if s.Queued != 0 || s.InFlight != 0 || s.Done < 6 || s.Dead != 0 {
 		t.Errorf("final status %+v", s)
 	}
+	if table := d.ok("status"); !strings.Contains(table, "demo-dist") || !strings.Contains(table, "yes") {
+		t.Errorf("status table does not show the finished scan:\n%s", table)
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), d.args([]string{"enqueue", "--scan", "demo-dist", site.URL + "/"}), &out, &errb); code != exitFailure || !strings.Contains(errb.String(), "already exists") {
+		t.Errorf("enqueue of an existing scan name: exit %d, %s", code, errb.String())
+	}
 	for _, p := range []*proc{w1, w2, m} {
 		p.stop(t)
 	}
