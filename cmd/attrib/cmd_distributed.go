@@ -12,6 +12,7 @@ import (
 
 	"github.com/attrib/attrib/crawler"
 	"github.com/attrib/attrib/crawler/frontier"
+	"github.com/attrib/attrib/crawler/periodic"
 	"github.com/attrib/attrib/crawler/scanreg"
 	"github.com/attrib/attrib/crawler/worker"
 	"github.com/attrib/attrib/matcher/service"
@@ -149,7 +150,7 @@ func runWorker(ctx context.Context, g *globalOptions, cmd *cobra.Command, worker
 	runCtx, drain, stop := drainOnSignal(ctx, drainGrace)
 	defer stop()
 	g.logger.Info("worker started", "namespace", d.ns, "fetchers_per_scan", base.Workers, "max_scans", maxScans)
-	progress := every(10*time.Second, func() { g.logger.Info("worker", "pages_sent", w.Pages()) })
+	progress := periodic.Every(10*time.Second, func() { g.logger.Info("worker", "pages_sent", w.Pages()) })
 	err = w.Run(runCtx, drain)
 	progress()
 	g.logger.Info("worker stopped", "pages_sent", w.Pages())
@@ -195,7 +196,7 @@ func runMatcher(ctx context.Context, g *globalOptions, workers int) error {
 	runCtx, drain, stop := drainOnSignal(ctx, drainGrace)
 	defer stop()
 	g.logger.Info("matcher started", "namespace", d.ns)
-	progress := every(10*time.Second, func() { g.logger.Info("matcher", "pages_matched", svc.Matched()) })
+	progress := periodic.Every(10*time.Second, func() { g.logger.Info("matcher", "pages_matched", svc.Matched()) })
 	err = svc.Run(runCtx, drain)
 	progress()
 	g.logger.Info("matcher stopped", "pages_matched", svc.Matched())
@@ -264,21 +265,4 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-// every calls f every d until the returned stop is called.
-func every(d time.Duration, f func()) (stop func()) {
-	t := time.NewTicker(d)
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-t.C:
-				f()
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() { t.Stop(); close(done) }
 }

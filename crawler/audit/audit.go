@@ -1,26 +1,23 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/attrib/attrib/crawler/dataset"
-	"github.com/attrib/attrib/crawler/extract"
 	"github.com/attrib/attrib/crawler/optout"
+	"github.com/attrib/attrib/crawler/periodic"
 	"github.com/attrib/attrib/crawler/scan"
 	"github.com/attrib/attrib/matcher"
 	"github.com/attrib/attrib/matcher/boilerplate"
@@ -104,23 +101,6 @@ type Runner struct {
 	ProgressEvery time.Duration
 }
 
-// Result is a finished (or interrupted) audit: the stored scan and the
-// curator's tallies.
-type Result struct {
-	Scan     store.Scan
-	Matched  int64            // records attributed to at least one work
-	Reserved int64            // records whose source reserved AI use
-	ByDomain map[string]Tally // by the records' source domain ("" when none)
-}
-
-// Tally counts records of one source domain.
-type Tally struct {
-	Records, Matched, Reserved int64
-}
-
-// maxDomains bounds the per-domain tallies; later domains count under "(other)".
-const maxDomains = 10_000
-
 // counters are an audit's live counts.
 type counters struct {
 	records, bytes, matches, errors, skipped, images atomic.Int64
@@ -173,43 +153,6 @@ func (r *Runner) Audit(ctx context.Context, files []File, opts Options, resume s
 		}
 	}
 	return res, runErr
-}
-
-func (a *run) result(sc store.Scan) Result {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	res := Result{Scan: sc, Matched: a.n.matchedRecs.Load(), Reserved: a.n.reserved.Load(), ByDomain: make(map[string]Tally, len(a.domains))}
-	for d, t := range a.domains {
-		res.ByDomain[d] = *t
-	}
-	return res
-}
-
-// tally counts a record under its source domain.
-func (a *run) tally(rawURL string, matched, reserved bool) {
-	domain := ""
-	if u, err := url.Parse(rawURL); err == nil {
-		domain = strings.ToLower(u.Hostname())
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	t, ok := a.domains[domain]
-	if !ok {
-		if len(a.domains) >= maxDomains {
-			domain = "(other)"
-		}
-		if t, ok = a.domains[domain]; !ok {
-			t = &Tally{}
-			a.domains[domain] = t
-		}
-	}
-	t.Records++
-	if matched {
-		t.Matched++
-	}
-	if reserved {
-		t.Reserved++
-	}
 }
 
 // auditBoilerplate bounds the per-site boilerplate memory of an audit: a
@@ -387,174 +330,15 @@ func (a *run) auditFile(ctx context.Context, f File) error {
 	return nil
 }
 
-// matchTimeout bounds matching and storing one record.
-const matchTimeout = 30 * time.Second
-
-// record attributes one record and stores its matches.
-func (a *run) record(ctx context.Context, file string, rec dataset.Record) error {
-	a.n.records.Add(1)
-	a.n.bytes.Add(int64(len(rec.Body) + len(rec.Text)))
-	doc, ok := a.doc(ctx, rec)
-	if !ok {
-		a.n.skipped.Add(1)
-		return nil
-	}
-	doc.Dataset, doc.Record = file, rec.Locator
-	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), matchTimeout)
-	defer cancel()
-	ms, err := a.attr.Attribute(mctx, a.Matcher, doc)
-	if err != nil {
-		return fmt.Errorf("match %s: %w", rec.Locator, err)
-	}
-	reserved := len(doc.Signals) > 0
-	if len(ms) > 0 {
-		if err := a.Store.PutMatches(mctx, a.scanID, ms); err != nil {
-			return fmt.Errorf("store matches of %s: %w", rec.Locator, err)
-		}
-		a.n.matches.Add(int64(len(ms)))
-	}
-	if len(ms) > 0 {
-		a.n.matchedRecs.Add(1)
-	}
-	if reserved {
-		a.n.reserved.Add(1)
-	}
-	a.tally(rec.URL, len(ms) > 0, reserved)
-	a.flag(file, rec.Locator, ms, reserved)
-	return ctx.Err()
-}
-
-// doc turns a record into what attribution needs; false for records that
-// cannot be audited.
-func (a *run) doc(ctx context.Context, rec dataset.Record) (scan.Doc, bool) {
-	d := scan.Doc{URL: rec.URL}
-	switch rec.Kind {
-	case dataset.KindHTML:
-		var base *url.URL
-		if u, err := url.Parse(rec.URL); err == nil && u.IsAbs() {
-			base = u
-		}
-		res, err := extract.FromReaderContentType(bytes.NewReader(rec.Body), base, int64(len(rec.Body))+1, rec.Header.Get("Content-Type"))
-		if err != nil {
-			a.n.errors.Add(1)
-			return d, false
-		}
-		d.Text = res.Text
-		d.SHA256 = sha256Hex(rec.Body)
-		d.Signals = a.signals(ctx, rec, res.Signals, nil)
-	case dataset.KindText:
-		d.Text = rec.Text
-		if d.Text == "" {
-			d.Text = string(rec.Body)
-		}
-		if !utf8.ValidString(d.Text) {
-			d.Text = strings.ToValidUTF8(d.Text, "\uFFFD")
-		}
-		if len(rec.Body) > 0 {
-			d.SHA256 = sha256Hex(rec.Body)
-		}
-	case dataset.KindImage:
-		if len(rec.Body) == 0 {
-			if a.opts.Images == nil || rec.URL == "" {
-				return d, false // an image URL only, and fetching is off
-			}
-			body, header, err := a.opts.Images.FetchImage(ctx, rec.URL)
-			if err != nil {
-				a.n.errors.Add(1)
-				a.log().Debug("audit: image not fetched", "record", rec.Locator, "url", rec.URL, "err", err)
-				return d, false
-			}
-			rec.Body, rec.Header = body, header
-		}
-		h, err := imagefp.Compute(rec.Body, a.opts.ImageLimits)
-		if err != nil {
-			a.n.errors.Add(1)
-			a.log().Debug("audit: image not fingerprinted", "record", rec.Locator, "err", err)
-			return d, false
-		}
-		a.n.images.Add(1)
-		d.Images = []scan.DocImage{{URL: rec.URL, Hashes: h}}
-		d.Signals = a.signals(ctx, rec, nil, rec.Body)
-	default:
-		return d, false
-	}
-	if rec.Kind == dataset.KindText {
-		d.Signals = a.signals(ctx, rec, nil, nil)
-	}
-	return d, true
-}
-
-// signals resolves a record's opt-out signals from what the dataset kept:
-// its recorded response headers, its HTML's meta tags, an image's XMP and
-// C2PA metadata, and the site's policy files when Options.Policies is set
-// (a site whose files cannot be read counts as having none).
-func (a *run) signals(ctx context.Context, rec dataset.Record, html []optout.Signal, image []byte) []store.OptOutSignal {
-	sigs, _ := a.optout.Resolve(ctx, optout.Content{URL: rec.URL, Header: rec.Header, Signals: html, Image: image})
-	out := make([]store.OptOutSignal, 0, len(sigs))
-	for _, s := range sigs {
-		out = append(out, store.OptOutSignal{Kind: s.Kind, Value: s.Value, Source: cmpOr(s.Source, rec.URL)})
-	}
-	return out
-}
-
-func isRecordErr(err error) bool { return errors.Is(err, dataset.ErrRecord) }
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-// flag records why a record would be dropped from a clean copy.
-func (a *run) flag(file, locator string, ms []store.Match, reserved bool) {
-	var why []string
-	if a.opts.Drop&FlagMatched != 0 {
-		for _, m := range ms {
-			why = append(why, "matched:"+m.WorkID)
-		}
-	}
-	if reserved && a.opts.Drop&FlagReserved != 0 {
-		why = append(why, "reserved")
-	}
-	if len(why) == 0 || a.opts.CleanOut == "" {
-		return
-	}
-	a.mu.Lock()
-	if a.flagged[file] == nil {
-		a.flagged[file] = map[string][]string{}
-	}
-	a.flagged[file][locator] = append(a.flagged[file][locator], why...)
-	a.mu.Unlock()
-	a.cp.flag(file, locator, why)
-}
-
 func (a *run) reportProgress(files int, total int64) (stop func()) {
 	if a.OnProgress == nil {
 		return func() {}
-	}
-	every := a.ProgressEvery
-	if every <= 0 {
-		every = time.Second
 	}
 	start := time.Now()
 	snap := func() Progress {
 		return Progress{Records: a.n.records.Load(), Bytes: a.n.bytes.Load(), Matches: a.n.matches.Load(), Errors: a.n.errors.Load(),
 			FilesDone: int(a.n.filesDone.Load()), Files: files, BytesDone: a.n.bytesDone.Load(), BytesTotal: total, Elapsed: time.Since(start)}
 	}
-	done, finished := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				a.OnProgress(snap())
-			}
-		}
-	}()
-	return func() { close(done); <-finished; a.OnProgress(snap()) }
+	halt := periodic.Every(a.ProgressEvery, func() { a.OnProgress(snap()) })
+	return func() { halt(); a.OnProgress(snap()) }
 }

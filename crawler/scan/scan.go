@@ -10,6 +10,7 @@ import (
 
 	"github.com/attrib/attrib/crawler"
 	"github.com/attrib/attrib/crawler/extract"
+	"github.com/attrib/attrib/crawler/periodic"
 	"github.com/attrib/attrib/matcher"
 	"github.com/attrib/attrib/store"
 )
@@ -83,34 +84,12 @@ func (r *Runner) reportProgress(c *crawler.Crawler, h *handler) (stop func()) {
 	if r.OnProgress == nil {
 		return func() {}
 	}
-	every := r.ProgressEvery
-	if every <= 0 {
-		every = time.Second
-	}
 	start := time.Now()
 	snapshot := func() Progress {
 		return Progress{Stats: c.Stats(), Matches: h.matches.Load(), Elapsed: time.Since(start)}
 	}
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				r.OnProgress(snapshot())
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		<-finished
-		r.OnProgress(snapshot())
-	}
+	halt := periodic.Every(r.ProgressEvery, func() { r.OnProgress(snapshot()) })
+	return func() { halt(); r.OnProgress(snapshot()) }
 }
 
 func toStoreStats(s crawler.Stats) store.Stats {

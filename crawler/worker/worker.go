@@ -10,6 +10,7 @@ import (
 
 	"github.com/attrib/attrib/crawler"
 	"github.com/attrib/attrib/crawler/frontier"
+	"github.com/attrib/attrib/crawler/periodic"
 	"github.com/attrib/attrib/crawler/scan"
 	"github.com/attrib/attrib/crawler/scanreg"
 	"github.com/attrib/attrib/matcher/imagefp"
@@ -149,7 +150,7 @@ func (w *Worker) crawl(ctx context.Context, drain <-chan struct{}, name string) 
 		return fmt.Errorf("scan %s: %w", name, err)
 	}
 	flush := w.flusher(name, c)
-	stop := every(orDefault(w.StatsEvery, time.Second), flush)
+	stop := periodic.Every(w.StatsEvery, flush)
 	_, err = c.Run(ctx, draining{Frontier: f, drain: drain}, crawler.HandlerFunc(func(ctx context.Context, p *crawler.Page) error {
 		return w.send(ctx, name, p)
 	}))
@@ -226,26 +227,6 @@ func (w *Worker) flusher(name string, c *crawler.Crawler) func() {
 		}
 		last = now
 	}
-}
-
-// every calls f every d until stop is called.
-func every(d time.Duration, f func()) (stop func()) {
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(d)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				f()
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
 }
 
 // draining makes Pop report the frontier drained once drain is closed, so
