@@ -146,18 +146,14 @@ func drainOnSignal(parent context.Context, grace time.Duration) (ctx context.Con
 			time.AfterFunc(grace, cancel)
 		})
 	}
+	stopParent := context.AfterFunc(parent, startDrain)
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() {
-		n := 0
-		for {
+		for n := 1; ; n++ {
 			select {
-			case <-parent.Done():
-				startDrain()
-				parent = context.Background() // fire once
 			case <-sig:
-				n++
 				startDrain()
 				if n >= 2 {
 					cancel()
@@ -168,6 +164,7 @@ func drainOnSignal(parent context.Context, grace time.Duration) (ctx context.Con
 		}
 	}()
 	return ctx, dr, func() {
+		stopParent()
 		signal.Stop(sig)
 		close(done)
 		cancel()
