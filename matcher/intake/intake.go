@@ -289,20 +289,19 @@ func (q *Queue) decode(ctx context.Context, scan string, m redis.XMessage, deliv
 	return Delivery{Page: p, ID: m.ID, Deliveries: deliveries}, true
 }
 
-// deadLetter moves an entry to the dead-letter stream. Errors are ignored:
-// the entry stays pending and is tried again later.
+// deadLetter moves an entry to the dead-letter stream.
 func (q *Queue) deadLetter(ctx context.Context, scan string, m redis.XMessage, reason string) {
 	raw, _ := m.Values["p"].(string)
 	var p Page
 	_ = json.Unmarshal([]byte(raw), &p)
-	_, err := q.c.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+	// On error the entry stays pending and is dead-lettered at a later reclaim.
+	_, _ = q.c.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.XAdd(ctx, &redis.XAddArgs{Stream: q.dead(scan), MaxLen: deadCap, Approx: true,
 			Values: []any{"url", p.URL, "id", m.ID, "reason", reason, "at", time.Now().UTC().Format(time.RFC3339)}})
 		pipe.XAck(ctx, q.stream(scan), group, m.ID)
 		pipe.XDel(ctx, q.stream(scan), m.ID)
 		return nil
 	})
-	_ = err
 }
 
 // Ack acknowledges and deletes delivered entries of one scan.
