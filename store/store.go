@@ -49,7 +49,11 @@ type Work struct {
 	// Text is the work's extracted text (text works only). Match evidence
 	// gives byte offsets into it. Works() leaves it empty to keep listings
 	// cheap; Work() fills it.
-	Text      string
+	Text string
+	// Thumb is a small JPEG preview of an image work (at most 320 px on
+	// the longer side and 64 KiB) for dashboards and HTML reports; empty
+	// for texts. Like Text, Works() leaves it empty and Work() fills it.
+	Thumb     []byte
 	CreatedAt time.Time
 }
 
@@ -202,10 +206,137 @@ type Scans interface {
 	Matches(ctx context.Context, scanID string, f MatchFilter) ([]Match, error)
 }
 
+// Token is an API credential of the creator service. Only a hash of the
+// secret is stored, so a copy of the store does not hand out access.
+type Token struct {
+	Hash      string // lowercase hex SHA-256 of the secret (64 digits)
+	Creator   string // the creator it acts for; empty for an admin token
+	Admin     bool   // sees and changes everything
+	CreatedAt time.Time
+}
+
+// Tokens holds API tokens.
+type Tokens interface {
+	// PutToken stores t (CreatedAt set by the backend when zero). A
+	// malformed Hash, or neither Creator nor Admin set, is ErrInvalid; a
+	// Hash already stored is ErrInvalid too (secrets are random: a clash is
+	// a bug, never a reason to overwrite).
+	PutToken(ctx context.Context, t Token) error
+	// TokenByHash returns the token with that hash, or ErrNotFound.
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+	// ListTokens lists every token, oldest first (hashes only: the store
+	// never sees a secret).
+	ListTokens(ctx context.Context) ([]Token, error)
+}
+
+// Schedule is a recurring scan: a cron expression and what to run.
+type Schedule struct {
+	ID      string // backend-assigned when empty on PutSchedule
+	Name    string
+	Cron    string   // robfig/cron/v3 standard spec or descriptor (@daily)
+	Kind    string   // "crawl" or "audit"
+	Targets []string // seed URLs or dataset paths
+	// Options is the scan's options as JSON, opaque to the store (the
+	// scheduler owns its shape).
+	Options   []byte
+	Enabled   bool
+	LastScan  string // ID of the scan the latest run started; empty before the first
+	CreatedAt time.Time
+}
+
+// Schedules holds recurring scans.
+type Schedules interface {
+	// PutSchedule creates s when s.ID is empty (the result carries the new
+	// ID and CreatedAt) and otherwise replaces the stored schedule of that
+	// ID (ErrNotFound when there is none; CreatedAt is kept). A blank Cron
+	// or Kind is ErrInvalid.
+	PutSchedule(ctx context.Context, s Schedule) (Schedule, error)
+	// Schedule returns one schedule or ErrNotFound.
+	Schedule(ctx context.Context, id string) (Schedule, error)
+	// ListSchedules lists schedules oldest first (by CreatedAt, then ID).
+	ListSchedules(ctx context.Context) ([]Schedule, error)
+	// DeleteSchedule removes a schedule; ErrNotFound when there is none.
+	DeleteSchedule(ctx context.Context, id string) error
+}
+
+// PageState is what a recrawl needs to ask for a page conditionally: the
+// validators the server sent last time and the scan whose matches for the
+// page are still current.
+type PageState struct {
+	URL          string // canonical page URL (the key)
+	ETag         string
+	LastModified string // as the server sent it (HTTP date)
+	ScanID       string // scan that last fetched the page in full
+	CheckedAt    time.Time
+}
+
+// Pages holds per-page recrawl state.
+type Pages interface {
+	// PutPageStates upserts states by URL. An empty URL is ErrInvalid and
+	// nothing of the batch is stored.
+	PutPageStates(ctx context.Context, states []PageState) error
+	// PageState returns the state of one URL, or ErrNotFound.
+	PageState(ctx context.Context, url string) (PageState, error)
+}
+
+// Leases are named, expiring locks shared by every process using the store:
+// they keep a scheduled run from starting twice when several servers share
+// one Redis.
+type Leases interface {
+	// AcquireLease takes the lease name for owner until ttl passes. It
+	// returns false when another owner holds an unexpired lease; the same
+	// owner acquiring again extends it.
+	AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error)
+	// ReleaseLease gives the lease up if owner holds it; otherwise it does
+	// nothing.
+	ReleaseLease(ctx context.Context, name, owner string) error
+}
+
+// LogLeaf is one entry of the append-only transparency log.
+type LogLeaf struct {
+	Index uint64
+	Data  []byte // the leaf's entry, opaque to the store (the log package encodes it)
+}
+
+// TreeHead is a signed head of the transparency log's Merkle tree.
+type TreeHead struct {
+	Size      uint64
+	RootHash  []byte // 32 bytes
+	Timestamp time.Time
+	Signature []byte // ed25519 over the log package's encoding of the head
+}
+
+// Log is the append-only transparency log: leaves in order, and the signed
+// tree heads produced after appends. Nothing stored in it is ever changed.
+type Log interface {
+	// AppendLeaves appends the entries in order, atomically and with
+	// consecutive indexes, and returns the index of the first. Empty data
+	// or an empty batch is ErrInvalid.
+	AppendLeaves(ctx context.Context, data [][]byte) (first uint64, err error)
+	// LogLeaves returns leaves [start, end) in index order; end beyond the
+	// log's size is ErrInvalid.
+	LogLeaves(ctx context.Context, start, end uint64) ([]LogLeaf, error)
+	// LogSize returns the number of leaves.
+	LogSize(ctx context.Context) (uint64, error)
+	// PutTreeHead stores a signed head. Heads are kept per size; storing a
+	// head for a size already stored keeps the first (the log never
+	// rewrites history). Size 0 or beyond the log's size is ErrInvalid.
+	PutTreeHead(ctx context.Context, h TreeHead) error
+	// TreeHead returns the head stored for size, or ErrNotFound.
+	TreeHead(ctx context.Context, size uint64) (TreeHead, error)
+	// LatestTreeHead returns the head with the largest size, or ErrNotFound.
+	LatestTreeHead(ctx context.Context) (TreeHead, error)
+}
+
 // Store is the whole persistence contract. Backends are safe for concurrent
 // use by multiple goroutines.
 type Store interface {
 	Registry
 	Scans
+	Tokens
+	Schedules
+	Pages
+	Leases
+	Log
 	Close() error
 }

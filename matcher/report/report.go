@@ -1,6 +1,10 @@
 package report
 
-import "github.com/attrib/attrib/store"
+import (
+	"encoding/json"
+
+	"github.com/attrib/attrib/store"
+)
 
 // Version is the version of the Report JSON contract this package writes.
 const Version = 1
@@ -12,6 +16,11 @@ type Report struct {
 	Version int     `json:"version"`
 	Scan    Scan    `json:"scan"`
 	Matches []Match `json:"matches"` // never null: [] when nothing matched
+	// Transparency is the log's proof that this report was recorded: the
+	// signed tree head it was written under and the report's inclusion
+	// proof (matcher/transparency owns the shape). The report's digest is
+	// taken over the report without this field.
+	Transparency json.RawMessage `json:"transparency,omitempty"`
 }
 
 // Scan describes the crawl or audit a report is about.
