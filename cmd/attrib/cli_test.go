@@ -118,7 +118,7 @@ func TestUsageErrors(t *testing.T) {
 		{"missing creator", []string{"register", "x.txt"}, exitUsage, "creator"},
 		{"bad scope", []string{"crawl", "--scope", "galaxy", "http://127.0.0.1:1/"}, exitUsage, "scope"},
 		{"bad format", []string{"report", "--format", "pdf"}, exitUsage, "pdf"},
-		{"unsupported format", []string{"report", "--format", "csv"}, exitFailure, "not yet supported"},
+		{"bad --by", []string{"report", "--by", "work"}, exitUsage, "--by"},
 		{"no scans yet", []string{"report"}, exitFailure, "no scan"},
 		{"redis unreachable", []string{"--redis", "redis://127.0.0.1:1/0", "works"}, exitFailure, "127.0.0.1:1"},
 		{"bad redis url", []string{"--redis", "http://x", "status"}, exitUsage, "redis"},

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -13,16 +15,18 @@ type reportOptions struct {
 	creator string
 	format  string
 	output  string
+	by      string // "" for the report, "creator" for shares totalled per creator
 }
 
 func newReportCommand(g *globalOptions) *cobra.Command {
 	var o reportOptions
 	cmd := &cobra.Command{
-		Use:   "report [--scan ID|latest] [--creator NAME] [--format json|md|csv|html] [-o FILE]",
+		Use:   "report [--scan ID|latest] [--creator NAME] [--by creator] [--format json|md|csv|html] [-o FILE]",
 		Short: "Render a stored scan's attribution report",
 		Example: `  attrib report                         # latest scan, Markdown
   attrib report --scan s_20261127T101500Z-3f9c1a --format json -o report.json
-  attrib report --creator "Ada Lovelace"   # only Ada's works`,
+  attrib report --creator "Ada Lovelace"   # only Ada's works
+  attrib report --by creator --format csv  # attribution shares totalled per creator`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReport(cmd.Context(), o, g)
@@ -31,7 +35,8 @@ func newReportCommand(g *globalOptions) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.scan, "scan", "latest", "scan ID, or latest")
 	f.StringVar(&o.creator, "creator", "", "only matches of this creator's works")
-	f.StringVar(&o.format, "format", "md", "json or md (csv and html are not yet supported)")
+	f.StringVar(&o.format, "format", "md", "json, md, csv or html")
+	f.StringVar(&o.by, "by", "", "total the attribution shares per creator (the only value: creator)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of stdout")
 	return cmd
 }
@@ -43,6 +48,9 @@ func runReport(ctx context.Context, o reportOptions, g *globalOptions) error {
 	}
 	if err := report.Supported(format); err != nil {
 		return err
+	}
+	if o.by != "" && o.by != "creator" {
+		return usageError{fmt.Errorf("unknown --by value %q (valid: creator)", o.by)}
 	}
 	st, err := g.openStore(ctx)
 	if err != nil {
@@ -57,8 +65,31 @@ func runReport(ctx context.Context, o reportOptions, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.by == "creator" {
+		return writeTotals(g, o.output, report.ByCreator(rep), format)
+	}
 	if o.output != "" {
 		return writeReportFile(o.output, rep, format)
 	}
 	return report.Render(g.stdout, rep, format)
+}
+
+// writeTotals renders per-creator totals to path, or to stdout when path is
+// empty.
+func writeTotals(g *globalOptions, path string, t report.Totals, f report.Format) error {
+	if path == "" {
+		return report.RenderTotals(g.stdout, t, f)
+	}
+	file, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := report.RenderTotals(file, t, f); err != nil {
+		file.Close()
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	return nil
 }

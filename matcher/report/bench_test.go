@@ -39,3 +39,24 @@ func BenchmarkRender(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBuildShares is one page quoting 200 works of 50 creators in
+// 4,000 overlapping passages: the worst case of the overlap split.
+func BenchmarkBuildShares(b *testing.B) {
+	works := map[string]store.Work{}
+	var ms []store.Match
+	for i := range 200 {
+		id := fmt.Sprintf("w%03d", i)
+		works[id] = store.Work{ID: id, Creator: fmt.Sprintf("creator %d", i%50), Title: id, Kind: store.KindText}
+		var ps []store.Passage
+		for j := range 20 {
+			start := (i*37 + j*501) % 100000
+			ps = append(ps, store.Passage{FoundStart: start, FoundEnd: start + 900})
+		}
+		ms = append(ms, store.Match{WorkID: id, FoundURL: "http://big.example/", Method: "text", Score: 0.9,
+			FoundCoverage: 0.1, Evidence: store.Evidence{Passages: ps}})
+	}
+	for b.Loop() {
+		Build(store.Scan{ID: "bench"}, works, ms)
+	}
+}

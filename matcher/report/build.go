@@ -23,7 +23,10 @@ import (
 //   - a text work's page_url defaults to its url, as the contract says;
 //   - passages are ordered by work offset, then found offset;
 //   - matches are sorted by work creator, title and ID, then score
-//     (highest first), then found URL, dataset and record.
+//     (highest first), then found URL, dataset and record;
+//   - Documents holds every found document with its creators' shares, and
+//     each match its own share (see Document), computed after the dedupe;
+//   - a work's thumbnail is carried through when works holds one.
 //
 // Build copies everything it keeps; the report shares no memory with its input.
 func Build(scan store.Scan, works map[string]store.Work, matches []store.Match) Report {
@@ -42,12 +45,16 @@ func Build(scan store.Scan, works map[string]store.Work, matches []store.Match) 
 		}
 	}
 	slices.SortStableFunc(r.Matches, compareMatches)
+	attachShares(&r)
 	return r
 }
 
 // FilterCreator returns a copy of r holding only the matches of works by the
 // named creator (exact name). An empty name keeps every match. Scan stats are
-// scan-wide and stay unchanged.
+// scan-wide and stay unchanged. Shares stay those computed over every work
+// in a document: a filtered report keeps the documents where the creator
+// has a share and lists only that creator's share; the rest of a document
+// belongs to other creators, who are not named.
 func FilterCreator(r Report, name string) Report {
 	out := r
 	out.Scan.Targets = slices.Clone(r.Scan.Targets)
@@ -55,6 +62,19 @@ func FilterCreator(r Report, name string) Report {
 	for _, m := range r.Matches {
 		if name == "" || m.Work.Creator == name {
 			out.Matches = append(out.Matches, m)
+		}
+	}
+	if name == "" || r.Documents == nil {
+		return out
+	}
+	out.Documents = nil
+	for _, d := range r.Documents {
+		for _, s := range d.Shares {
+			if s.Creator == name {
+				d.Shares = []Share{s}
+				out.Documents = append(out.Documents, d)
+				break
+			}
 		}
 	}
 	return out
@@ -125,6 +145,7 @@ func buildMatch(m store.Match, works map[string]store.Work) Match {
 	}
 	if w, ok := works[m.WorkID]; ok {
 		out.Work.Title, out.Work.Creator, out.Work.Kind = w.Title, w.Creator, string(w.Kind)
+		out.Work.Thumb = slices.Clone(w.Thumb)
 	}
 	if out.Found.PageURL == "" && out.Work.Kind == string(store.KindText) {
 		out.Found.PageURL = out.Found.URL

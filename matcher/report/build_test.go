@@ -154,7 +154,7 @@ func TestBuildScan(t *testing.T) {
 
 func TestBuildMissingWorkKeepsID(t *testing.T) {
 	r := Build(store.Scan{}, nil, []store.Match{{WorkID: "gone", FoundURL: "u", Method: "text"}})
-	if got := r.Matches[0].Work; got != (Work{ID: "gone"}) {
+	if got := r.Matches[0].Work; !reflect.DeepEqual(got, Work{ID: "gone"}) {
 		t.Errorf("work = %+v, want only the ID", got)
 	}
 }

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +29,7 @@ func fixture(tb testing.TB) (store.Scan, map[string]store.Work, []store.Match) {
 	}
 	works := IndexWorks([]store.Work{
 		{ID: "w-notes", Creator: "Ada Lovelace", Title: "Notes on the Analytical Engine", Kind: store.KindText},
-		{ID: "w-portrait", Creator: "Ada Lovelace", Title: "Portrait of Ada", Kind: store.KindImage},
+		{ID: "w-portrait", Creator: "Ada Lovelace", Title: "Portrait of Ada", Kind: store.KindImage, Thumb: readThumb(tb)},
 		{ID: "w-essay", Creator: "Cara Byte", Title: "Essay on Datasets", Kind: store.KindText},
 		{ID: "w-evil", Creator: "Mallory", Kind: store.KindText,
 			Title: "Evil | title\nwith <script>alert(1)</script> *and* [link](javascript:alert(1))"},
@@ -104,5 +106,72 @@ func edgeReport(tb testing.TB) Report {
 			FoundCoverage: 1, Evidence: store.Evidence{Algorithm: "pdq", Bits: 256, Transform: "crop"}},
 		{WorkID: "w-deleted", FoundURL: "javascript:alert(1)", Dataset: "/data/shard-e.jsonl", Record: "line 1", Method: "text",
 			Score: 0.6, WorkCoverage: 0.6, FoundCoverage: 0.6},
+	})
+}
+
+// readThumb is testdata/thumb.jpg, a 48x32 JPEG.
+func readThumb(tb testing.TB) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "thumb.jpg"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// withoutThumbs clears the thumbnails of r's works, which only HTML shows.
+func withoutThumbs(r *Report) {
+	for i := range r.Matches {
+		r.Matches[i].Work.Thumb = nil
+	}
+}
+
+// remixReport is a page remixing three texts of three creators with
+// overlapping passages (one creator's two works overlap each other), an
+// image of one creator and a collage matching images of two creators, next
+// to a page that is a byte-identical copy of a text.
+//
+// Text bytes: Ode [0,500), Ballad [400,800)+[900,1000), Ballad draft
+// [700,800), Chant [1000,1200). Ana 400+50 = 450, Ben 50+200+100+100 = 450,
+// Cy 200, of 1,100 matched. Units: the text and two images, so Ana
+// 450/1100/3 + (1 + 1/2)/3 = 0.6364, Ben 450/1100/3 + (1/2)/3 = 0.3030,
+// Cy 200/1100/3 = 0.0606.
+func remixReport(tb testing.TB) Report {
+	tb.Helper()
+	thumb := readThumb(tb)
+	works := IndexWorks([]store.Work{
+		{ID: "w-ode", Creator: "Ana", Title: "Ode", Kind: store.KindText},
+		{ID: "w-ballad", Creator: "Ben", Title: "Ballad", Kind: store.KindText},
+		{ID: "w-draft", Creator: "Ben", Title: "Ballad (draft)", Kind: store.KindText},
+		{ID: "w-chant", Creator: "Cy", Title: "Chant", Kind: store.KindText},
+		{ID: "w-dawn", Creator: "Ana", Title: "Dawn", Kind: store.KindImage, Thumb: thumb},
+		{ID: "w-sketch", Creator: "Ben", Title: "Sketch", Kind: store.KindImage, Thumb: thumb},
+	})
+	page := "http://remix.example/mashup"
+	text := func(id string, fc float64, ivs ...[2]int) store.Match {
+		var ps []store.Passage
+		for _, iv := range ivs {
+			ps = append(ps, store.Passage{WorkStart: 0, WorkEnd: iv[1] - iv[0], FoundStart: iv[0], FoundEnd: iv[1],
+				Text: "passage of " + id})
+		}
+		return store.Match{WorkID: id, FoundURL: page, PageURL: page, Method: "text", Score: 0.99, WorkCoverage: 0.9,
+			FoundCoverage: fc, Evidence: store.Evidence{Algorithm: "winnow", Passages: ps}}
+	}
+	image := func(id, url string) store.Match {
+		return store.Match{WorkID: id, FoundURL: url, PageURL: page, Method: "image", Score: 0.95, WorkCoverage: 1,
+			FoundCoverage: 1, Evidence: store.Evidence{Algorithm: "pdq", Distance: intp(4), Bits: 256, Transform: "none"}}
+	}
+	return Build(store.Scan{ID: "scan-remix", Kind: "crawl", Targets: []string{"http://remix.example/"},
+		StartedAt: time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC), FinishedAt: time.Date(2025, 5, 1, 9, 1, 0, 0, time.UTC),
+		Stats: store.Stats{Pages: 2, Images: 3, Bytes: 40000}}, works, []store.Match{
+		text("w-ode", 0.25, [2]int{0, 500}),
+		text("w-ballad", 0.2, [2]int{400, 800}, [2]int{900, 1000}),
+		text("w-draft", 0.05, [2]int{700, 800}),
+		text("w-chant", 0.1, [2]int{1000, 1200}),
+		image("w-dawn", "http://remix.example/dawn.jpg"),
+		image("w-dawn", "http://remix.example/collage.png"),
+		image("w-sketch", "http://remix.example/collage.png"),
+		{WorkID: "w-chant", FoundURL: "http://copy.example/chant.txt", Method: "exact", Score: 1, WorkCoverage: 1,
+			FoundCoverage: 1, Evidence: store.Evidence{Algorithm: "sha256", Distance: intp(0), Bits: 256}},
 	})
 }

@@ -16,8 +16,8 @@ type Format string
 const (
 	FormatJSON     Format = "json"
 	FormatMarkdown Format = "md"
-	FormatCSV      Format = "csv"  // accepted, not yet rendered
-	FormatHTML     Format = "html" // accepted, not yet rendered
+	FormatCSV      Format = "csv"
+	FormatHTML     Format = "html"
 )
 
 var (
@@ -35,7 +35,7 @@ func Formats() []Format {
 
 // SupportedFormats lists the formats Render can produce.
 func SupportedFormats() []Format {
-	return []Format{FormatJSON, FormatMarkdown}
+	return []Format{FormatJSON, FormatMarkdown, FormatCSV, FormatHTML}
 }
 
 // String returns the format's flag name.
@@ -86,8 +86,14 @@ func Render(w io.Writer, r Report, f Format) error {
 		}
 	case FormatMarkdown:
 		renderMarkdown(&buf, r)
-	case FormatCSV, FormatHTML:
-		return Supported(f)
+	case FormatCSV:
+		if err := renderCSV(&buf, r); err != nil {
+			return err
+		}
+	case FormatHTML:
+		if err := renderHTML(&buf, r); err != nil {
+			return err
+		}
 	default:
 		return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, string(f), joinFormats(Formats()))
 	}
@@ -122,4 +128,20 @@ func joinFormats(fs []Format) string {
 		names[i] = string(f)
 	}
 	return strings.Join(names, ", ")
+}
+
+// ContentType is the MIME type of a report rendered in f, for HTTP
+// responses, or "" for an unknown format.
+func ContentType(f Format) string {
+	switch f {
+	case FormatJSON:
+		return "application/json"
+	case FormatMarkdown:
+		return "text/markdown; charset=utf-8"
+	case FormatCSV:
+		return "text/csv; charset=utf-8; header=present"
+	case FormatHTML:
+		return "text/html; charset=utf-8"
+	}
+	return ""
 }

@@ -11,18 +11,22 @@ import (
 	"testing"
 )
 
-// Keys of each object of the Report JSON contract, version 1.
+// Keys of each object of the Report JSON contract, version 1, with the
+// additive keys of attribution shares ("documents", a match's "share").
 var contractKeys = map[string][]string{
-	"report":   {"version", "scan", "matches"},
-	"scan":     {"id", "kind", "targets", "started_at", "finished_at", "stats"},
-	"stats":    {"pages", "images", "records", "bytes", "errors", "skipped"},
-	"match":    {"work", "found", "method", "score", "work_coverage", "found_coverage", "evidence", "optout"},
-	"work":     {"id", "title", "creator", "kind"},
-	"found":    {"url", "page_url", "dataset", "record"},
-	"evidence": {"passages", "algorithm", "distance", "bits", "transform"},
-	"passage":  {"work_start", "work_end", "found_start", "found_end", "text"},
-	"optout":   {"reserved", "signals"},
-	"signal":   {"kind", "value", "source"},
+	"report":    {"version", "scan", "matches", "documents"},
+	"scan":      {"id", "kind", "targets", "started_at", "finished_at", "stats"},
+	"stats":     {"pages", "images", "records", "bytes", "errors", "skipped"},
+	"match":     {"work", "found", "method", "score", "work_coverage", "found_coverage", "evidence", "optout", "share"},
+	"work":      {"id", "title", "creator", "kind"},
+	"found":     {"url", "page_url", "dataset", "record"},
+	"evidence":  {"passages", "algorithm", "distance", "bits", "transform"},
+	"passage":   {"work_start", "work_end", "found_start", "found_end", "text"},
+	"optout":    {"reserved", "signals"},
+	"signal":    {"kind", "value", "source"},
+	"document":  {"url", "dataset", "record", "matches", "text_bytes", "images", "text_coverage", "shares"},
+	"share":     {"creator", "share", "text_bytes", "images", "works"},
+	"workshare": {"id", "title", "share", "text_bytes", "images"},
 }
 
 // renderMap renders r as JSON and decodes it into a generic map.
@@ -61,12 +65,19 @@ func checkKeys(tb testing.TB, kind string, obj any, required ...string) map[stri
 }
 
 func TestJSONHasOnlyContractKeys(t *testing.T) {
-	for _, r := range []Report{fixtureReport(t), emptyReport(t), edgeReport(t)} {
-		top := checkKeys(t, "report", renderMap(t, r), contractKeys["report"]...)
+	for _, r := range []Report{fixtureReport(t), emptyReport(t), edgeReport(t), remixReport(t)} {
+		top := checkKeys(t, "report", renderMap(t, r), "version", "scan", "matches")
+		for _, d := range asSlice(top["documents"]) {
+			for _, sh := range asSlice(checkKeys(t, "document", d, "matches", "shares")["shares"]) {
+				for _, w := range asSlice(checkKeys(t, "share", sh, "share", "works")["works"]) {
+					checkKeys(t, "workshare", w, "id", "share")
+				}
+			}
+		}
 		scan := checkKeys(t, "scan", top["scan"], "id", "kind", "targets", "started_at", "stats")
 		checkKeys(t, "stats", scan["stats"], contractKeys["stats"]...)
 		for _, mv := range top["matches"].([]any) {
-			m := checkKeys(t, "match", mv, "work", "found", "method", "score", "work_coverage", "found_coverage", "evidence")
+			m := checkKeys(t, "match", mv, "work", "found", "method", "score", "work_coverage", "found_coverage", "evidence", "share")
 			if w := checkKeys(t, "work", m["work"], "id"); w["id"] != "w-deleted" {
 				checkKeys(t, "work", w, contractKeys["work"]...) // only an unregistered work lacks the rest
 			}
@@ -135,7 +146,8 @@ func sortedKeys(v any) []string {
 }
 
 func TestJSONRoundTrips(t *testing.T) {
-	for _, want := range []Report{fixtureReport(t), emptyReport(t), edgeReport(t)} {
+	for _, want := range []Report{fixtureReport(t), emptyReport(t), edgeReport(t), remixReport(t)} {
+		withoutThumbs(&want) // the JSON report leaves thumbnails out
 		var b bytes.Buffer
 		if err := Render(&b, want, FormatJSON); err != nil {
 			t.Fatal(err)
@@ -202,8 +214,6 @@ func TestRenderRefuses(t *testing.T) {
 		is      error
 		message string
 	}{
-		{FormatCSV, ErrUnsupportedFormat, `format "csv" is not yet supported (supported: json, md)`},
-		{FormatHTML, ErrUnsupportedFormat, `format "html" is not yet supported (supported: json, md)`},
 		{Format("xml"), ErrUnknownFormat, `unknown report format "xml" (valid: json, md, csv, html)`},
 		{Format(""), ErrUnknownFormat, `unknown report format "" (valid: json, md, csv, html)`},
 	}

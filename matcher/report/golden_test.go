@@ -33,6 +33,9 @@ func TestGolden(t *testing.T) {
 		return func(b *bytes.Buffer, r Report) error { return Render(b, r, f) }
 	}
 	summary := func(b *bytes.Buffer, r Report) error { return Summary(b, r) }
+	totals := func(f Format) func(*bytes.Buffer, Report) error {
+		return func(b *bytes.Buffer, r Report) error { return RenderTotals(b, ByCreator(r), f) }
+	}
 	tests := []struct {
 		golden string
 		report func(testing.TB) Report
@@ -48,6 +51,23 @@ func TestGolden(t *testing.T) {
 		{"empty.json.golden", emptyReport, render(FormatJSON)},
 		{"empty.md.golden", emptyReport, render(FormatMarkdown)},
 		{"empty.summary.golden", emptyReport, summary},
+		{"full.csv.golden", fixtureReport, render(FormatCSV)},
+		{"full.html.golden", fixtureReport, render(FormatHTML)},
+		{"edge.csv.golden", edgeReport, render(FormatCSV)},
+		{"edge.html.golden", edgeReport, render(FormatHTML)},
+		{"empty.csv.golden", emptyReport, render(FormatCSV)},
+		{"empty.html.golden", emptyReport, render(FormatHTML)},
+		{"remix.json.golden", remixReport, render(FormatJSON)},
+		{"remix.md.golden", remixReport, render(FormatMarkdown)},
+		{"remix.summary.golden", remixReport, summary},
+		{"remix.csv.golden", remixReport, render(FormatCSV)},
+		{"remix.html.golden", remixReport, render(FormatHTML)},
+		{"remix.bycreator.md.golden", remixReport, totals(FormatMarkdown)},
+		{"remix.bycreator.json.golden", remixReport, totals(FormatJSON)},
+		{"remix.bycreator.csv.golden", remixReport, totals(FormatCSV)},
+		{"remix.bycreator.html.golden", remixReport, totals(FormatHTML)},
+		{"full.bycreator.md.golden", fixtureReport, totals(FormatMarkdown)},
+		{"empty.bycreator.md.golden", emptyReport, totals(FormatMarkdown)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {

@@ -28,6 +28,7 @@ func renderMarkdown(b *bytes.Buffer, r Report) {
 		return
 	}
 	mdTable(b, r.Matches)
+	mdShares(b, r.Documents)
 	b.WriteString("\n## Matches\n")
 	for i, m := range r.Matches {
 		mdMatch(b, i+1, m)
@@ -84,13 +85,13 @@ func creatorsOf(ms []Match) []string {
 
 func mdTable(b *bytes.Buffer, ms []Match) {
 	b.WriteString("\n## Summary\n\n")
-	b.WriteString("| # | Work | Creator | Found at | Method | Score | Work coverage | Found coverage |\n")
-	b.WriteString("|--:|------|---------|----------|--------|------:|--------------:|---------------:|\n")
+	b.WriteString("| # | Work | Creator | Found at | Method | Score | Work coverage | Found coverage | Share |\n")
+	b.WriteString("|--:|------|---------|----------|--------|------:|--------------:|---------------:|------:|\n")
 	for i, m := range ms {
-		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			i+1, mdEscape(short(workLabel(m.Work), maxTextRunes)),
 			mdEscape(short(m.Work.Creator, maxTextRunes)), mdFound(m.Found),
-			mdEscape(m.Method), formatScore(m.Score), percent(m.WorkCoverage), percent(m.FoundCoverage))
+			mdEscape(m.Method), formatScore(m.Score), percent(m.WorkCoverage), percent(m.FoundCoverage), sharePercent(m.Share))
 	}
 }
 
@@ -123,6 +124,9 @@ func mdMatch(b *bytes.Buffer, n int, m Match) {
 	}
 	fmt.Fprintf(b, "- **Method:** %s, score %s, work coverage %s, found coverage %s\n",
 		mdEscape(orNone(m.Method)), formatScore(m.Score), percent(m.WorkCoverage), percent(m.FoundCoverage))
+	if m.Share != nil {
+		fmt.Fprintf(b, "- **Share:** %s of the document's matched content\n", percent(*m.Share))
+	}
 	fmt.Fprintf(b, "- **Evidence:** %s\n", evidenceLine(m.Evidence))
 	mdOptOut(b, m.OptOut)
 	mdPassages(b, m.Evidence.Passages)
@@ -139,12 +143,16 @@ func mdWork(w Work) string {
 	return fmt.Sprintf("%s (id %s)", s, mdCode(w.ID))
 }
 
-// evidenceLine summarises evidence: algorithm, distance and bits, transform
-// and the number of passages, each only when present.
-func evidenceLine(e Evidence) string {
+// evidenceLine summarises evidence for Markdown (see evidenceText).
+func evidenceLine(e Evidence) string { return evidenceText(e, mdEscape) }
+
+// evidenceText summarises evidence: algorithm, distance and bits, transform
+// and the number of passages, each only when present; esc renders the
+// user-controlled names.
+func evidenceText(e Evidence, esc func(string) string) string {
 	var parts []string
 	if e.Algorithm != "" {
-		parts = append(parts, mdEscape(e.Algorithm))
+		parts = append(parts, esc(e.Algorithm))
 	}
 	switch {
 	case e.Distance != nil && e.Bits > 0:
@@ -155,7 +163,7 @@ func evidenceLine(e Evidence) string {
 		parts = append(parts, fmt.Sprintf("%d bits", e.Bits))
 	}
 	if e.Transform != "" {
-		parts = append(parts, "transform "+mdEscape(e.Transform))
+		parts = append(parts, "transform "+esc(e.Transform))
 	}
 	if len(e.Passages) > 0 {
 		parts = append(parts, plural(int64(len(e.Passages)), "passage", "passages"))
@@ -219,4 +227,12 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+// sharePercent is a match's share as a percentage, "–" when not computed.
+func sharePercent(p *float64) string {
+	if p == nil {
+		return "–"
+	}
+	return percent(*p)
 }

@@ -16,6 +16,10 @@ type Report struct {
 	Version int     `json:"version"`
 	Scan    Scan    `json:"scan"`
 	Matches []Match `json:"matches"` // never null: [] when nothing matched
+	// Documents are the found documents with the shares of their matched
+	// content owed to each creator (see Document); omitted when nothing
+	// matched.
+	Documents []Document `json:"documents,omitempty"`
 	// Transparency is the log's proof that this report was recorded: the
 	// signed tree head it was written under and the report's inclusion
 	// proof (matcher/transparency owns the shape). The report's digest is
@@ -62,6 +66,9 @@ type Match struct {
 	Evidence      Evidence `json:"evidence"`
 	// OptOut is nil (omitted) when no opt-out information was gathered.
 	OptOut *OptOut `json:"optout,omitempty"`
+	// Share is this match's part of its document's matched content (see
+	// Document); nil only in a report not made by Build.
+	Share *float64 `json:"share,omitempty"`
 }
 
 // Work identifies the registered work of a match. Title, Creator and Kind are
@@ -71,6 +78,9 @@ type Work struct {
 	Title   string `json:"title,omitempty"`
 	Creator string `json:"creator,omitempty"`
 	Kind    string `json:"kind,omitempty"` // "text" or "image"
+	// Thumb is the work's preview image (a small JPEG) when the store has
+	// one. Only the HTML report shows it; the JSON report leaves it out.
+	Thumb []byte `json:"-"`
 }
 
 // Found says where a work was found. URL is the page or image; PageURL the

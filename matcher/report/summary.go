@@ -36,10 +36,35 @@ func SummaryN(w io.Writer, r Report, limit int) error {
 		}
 		b.WriteString("  " + summaryLine(m) + "\n")
 	}
+	summaryShares(&b, r.Documents, limit)
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
 	return nil
+}
+
+// summaryShares lists documents with the creators' shares, at most limit
+// of them; only documents with more than one creator, as a single
+// creator's share is 100% (a report limited to one creator lists its
+// documents where that share is less).
+func summaryShares(b *bytes.Buffer, ds []Document, limit int) {
+	var mixed []Document
+	for _, d := range ds {
+		if len(d.Shares) > 1 || (len(d.Shares) == 1 && d.Shares[0].Share < 1) {
+			mixed = append(mixed, d)
+		}
+	}
+	if len(mixed) == 0 || limit <= 0 {
+		return
+	}
+	fmt.Fprintf(b, "shares of documents with works by several creators:\n")
+	for i, d := range mixed {
+		if i == limit {
+			fmt.Fprintf(b, "  … and %d more\n", len(mixed)-limit)
+			return
+		}
+		b.WriteString("  " + documentLine(d) + "\n")
+	}
 }
 
 // summaryLine is "creator / title -> where (method, score S, P of work)".

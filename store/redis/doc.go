@@ -1,5 +1,6 @@
 // Package redis is attrib's distributed store.Store backend: creators,
-// works, fingerprints, scans and matches on one Redis server or a Redis
+// works, fingerprints, scans, matches, API tokens, schedules, page states,
+// leases and the transparency log on one Redis server or a Redis
 // Cluster (go-redis/v9), shared by any number of processes. It passes the
 // same storetest conformance suite as store/sqlite.
 //
@@ -35,6 +36,8 @@
 //	                                     size created
 //	<ns>:{rXX}:text:<id>         string  a text work's text                     the text + ~140 B; bounded by
 //	                                                                            the caller's file limits
+//	<ns>:{rXX}:thumb:<id>        string  an image work's thumbnail (JPEG)       the thumbnail, at most 64 KiB
+//	                                                                            by the contract
 //	<ns>:{rXX}:fp:<id>           hash    algorithm -> the work's fingerprints   their data + ~300 B + rounding
 //	                                     of it (varint version, length, data)
 //	<ns>:{rXX}:works             string  the shard's work IDs, 8 raw bytes each 8 B per work, 12.3 B measured
@@ -58,6 +61,28 @@
 //	                                     record) -> binary match value          match with a 384 B passage);
 //	                                                                            a lone exact match with its
 //	                                                                            key: 232 B
+//	<ns>:tokens                  hash    token hash -> "<created ms>:<admin     144 B a token
+//	                                     0|1>:<creator>"
+//	<ns>:{sch}:schedule:<id>     hash    id name cron kind targets (JSON)       ~350 B with one target
+//	                                     options enabled last created
+//	<ns>:{sch}:schedules         zset    schedule IDs scored by creation ms     ~45 B a schedule
+//	<ns>:pages:XX                hash    page URL -> four length-prefixed       ~200 B a page with a 50-byte
+//	                                     strings (uvarint length, bytes):       URL; XX is the first byte of
+//	                                     checked ms, ETag, Last-Modified,       SHA-256(URL): 256 hashes
+//	                                     scan ID                                spread over a cluster
+//	<ns>:lease:<name>            string  the holder; expires with the lease     one small key while held
+//	                                     (PX, the server's clock)
+//	<ns>:{log}:leaves            list    the log's leaves; index = position     the leaf + ~5 B (205 B for a
+//	                                                                            200-byte leaf)
+//	<ns>:{log}:heads             hash    decimal size -> flags byte (1: has a   ~150 B a head with a 64-byte
+//	                                     timestamp), 32-byte root, 8-byte BE    signature
+//	                                     Unix ns timestamp, signature
+//	<ns>:{log}:latest            string  the largest stored head's size         8 B
+//
+// <name> is a lease name through the same escaping as <scan>. Schedule IDs
+// are "sch_" + UTC creation second + "-" + 6 random hex digits, like scan
+// IDs. Tree head timestamps keep nanoseconds (the signature covers them);
+// every other time is milliseconds.
 //
 // So a registered work costs its text and fingerprints plus ~750 B (1M
 // works of 10 KB text and 4 KB fingerprints: ~16 GB, of which the indexes
@@ -87,6 +112,22 @@
 //     idempotent, so a process killed in between leaves matches that the
 //     next delivery of the same results makes visible: at-least-once
 //     delivery neither loses nor duplicates a match.
+//   - Tokens are one hash: PutToken is HSETNX, so a hash is stored once.
+//   - A schedule and its index entry are written and removed together by
+//     scripts in the slot {sch}; replacing keeps the creation time.
+//   - PutPageStates checks the whole batch, then pipelines one HSET per
+//     state into the URLs' shard hashes (not atomic across shards: a
+//     failed batch, stored again, completes).
+//   - A lease is one key: a script sets it (SET PX) when it is free or the
+//     caller's, and deletes it only for its holder. Expiry is Redis's own
+//     key expiry, so processes need no synchronised clocks.
+//   - The log lives in the slot {log}, on one master: AppendLeaves is one
+//     RPUSH of the whole batch (atomic; the first index is the new length
+//     minus the batch), and PutTreeHead is a script that checks the size
+//     against the list, keeps the first head of a size (HSETNX) and moves
+//     the latest size only forward. The log's order needs one master, so
+//     its size is bounded by that master's memory (~205 B a 200-byte leaf:
+//     10M leaves take ~2 GB).
 //
 // Matches of a scan are listed by paging through its index of matched
 // works (ZRANGEBYLEX, 256 at a time) and reading those works' hashes

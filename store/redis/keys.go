@@ -141,3 +141,44 @@ func newScanID(started time.Time) (string, error) {
 	}
 	return "s_" + started.UTC().Format(scanIDLayout) + "-" + hex.EncodeToString(b[:]), nil
 }
+
+// thumb is an image work's thumbnail, beside its text.
+func (k keys) thumb(id string) string { return k.ns + ":" + shardTag(shardOf(id)) + ":thumb:" + id }
+
+// tokens is the one hash of API tokens: hash -> encoded token.
+func (k keys) tokens() string { return k.ns + ":tokens" }
+
+// Schedules share the slot {sch}: a schedule's hash and the index appear
+// and disappear together.
+func (k keys) schedule(id string) string { return k.ns + ":{sch}:schedule:" + keyPart(id) }
+func (k keys) schedules() string         { return k.ns + ":{sch}:schedules" }
+
+// pageShards is how many hashes page states spread over.
+const pageShards = 256
+
+// pages is the hash of page states of one shard: URL -> encoded state. The
+// shard is the first byte of SHA-256(URL); the key has no hash tag, so the
+// shards spread over a cluster.
+func (k keys) pages(url string) string {
+	sum := sha256.Sum256([]byte(url))
+	return fmt.Sprintf("%s:pages:%02x", k.ns, sum[0])
+}
+
+// lease is one lease's key, in a slot of its own.
+func (k keys) lease(name string) string { return k.ns + ":lease:" + keyPart(name) }
+
+// The transparency log lives in the slot {log}: its leaves, heads and the
+// latest head's size change together.
+func (k keys) leaves() string     { return k.ns + ":{log}:leaves" }
+func (k keys) heads() string      { return k.ns + ":{log}:heads" }
+func (k keys) latestHead() string { return k.ns + ":{log}:latest" }
+
+// newScheduleID returns "sch_" + the creation second + "-" + 6 random hex
+// digits, as store/sqlite does.
+func newScheduleID(created time.Time) (string, error) {
+	var b [3]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("schedule id: %w", err)
+	}
+	return "sch_" + created.UTC().Format(scanIDLayout) + "-" + hex.EncodeToString(b[:]), nil
+}

@@ -3,7 +3,9 @@ package redis_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -72,6 +74,67 @@ func TestMemoryPerRecord(t *testing.T) {
 	checkBounds(t, measureWorks(t, c, ns, ws))
 	checkBounds(t, measureIndexAtScale(t, c, ns))
 	checkBounds(t, measureMatches(t, c, s, ns, ws))
+	checkBounds(t, measureService(t, c, s, ns))
+}
+
+// measureService stores tokens, schedules, page states, log leaves and
+// tree heads in the numbers a deployment would and measures one of each.
+func measureService(t *testing.T, c *goredis.Client, s *redis.Store, ns string) []bound {
+	ctx := t.Context()
+	const tokens, schedules, pages, leaves, leafSize = 1000, 100, 20000, 20000, 200
+	for i := range tokens {
+		if err := s.PutToken(ctx, store.Token{Hash: hexSHA(fmt.Sprint("token ", i)), Creator: fmt.Sprint("creator ", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range schedules {
+		_, err := s.PutSchedule(ctx, store.Schedule{Name: "nightly crawl", Cron: "0 3 * * *", Kind: "crawl",
+			Targets: []string{"https://blog.example.org/"}, Options: []byte(`{"max_pages":1000,"depth":3}`), Enabled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var states []store.PageState
+	for i := range pages {
+		states = append(states, store.PageState{URL: fmt.Sprintf("https://blog.example.org/2026/11/post-%06d.html", i),
+			ETag: `W/"5f2a-1a2b3c4d"`, LastModified: "Wed, 25 Nov 2026 07:28:00 GMT",
+			ScanID: "s_20261127T025317Z-3fa9c1", CheckedAt: time.Now()})
+	}
+	for chunk := range slices.Chunk(states, 1000) {
+		if err := s.PutPageStates(ctx, chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range leaves / 1000 {
+		var data [][]byte
+		for range 1000 {
+			data = append(data, make([]byte, leafSize))
+		}
+		if _, err := s.AppendLeaves(ctx, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range uint64(1000) {
+		root := make([]byte, 32)
+		if err := s.PutTreeHead(ctx, store.TreeHead{Size: i*20 + 1, RootHash: root, Timestamp: time.Now(), Signature: make([]byte, 64)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok, _ := memoryUsage(t, c, ns+":tokens")
+	sch, n := memoryUsage(t, c, ns+":{sch}:schedule:*")
+	schIdx, _ := memoryUsage(t, c, ns+":{sch}:schedules")
+	pg, _ := memoryUsage(t, c, ns+":pages:*")
+	lv, _ := memoryUsage(t, c, ns+":{log}:leaves")
+	hd, _ := memoryUsage(t, c, ns+":{log}:heads")
+	t.Logf("a token: %d B; a schedule: %d B hash + %d B index; a page state: %d B; a %d-byte leaf: %d B; a tree head: %d B",
+		tok/tokens, sch/n, schIdx/n, pg/pages, leafSize, lv/leaves, hd/1000)
+	return []bound{
+		{"a token", tok / tokens, 192},
+		{"a schedule", (sch + schIdx) / n, 512},
+		{"a page state with a 50-byte URL", pg / pages, 256},
+		{"a 200-byte log leaf", lv / leaves, leafSize + 32},
+		{"a tree head", hd / 1000, 192},
+	}
 }
 
 func measureWorks(t *testing.T, c *goredis.Client, ns string, ws []store.Work) []bound {

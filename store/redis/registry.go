@@ -28,16 +28,18 @@ const batch = 256
 // nothing. A new work returns 1. The indexes are packed strings that grow
 // by the work's 8-byte binary ID (APPEND), at most once per work.
 //
-// KEYS: work, text, fingerprints, shard works, shard creator works, shard creators.
-// ARGV: id, creator, title, license, kind, sha256, size, created, text,
-// binary id, then algorithm, encoded fingerprints pairs.
+// KEYS: work, text, fingerprints, shard works, shard creator works, shard
+// creators, thumbnail. ARGV: id, creator, title, license, kind, sha256,
+// size, created, text, binary id, thumbnail, then algorithm, encoded
+// fingerprints pairs.
 var putWorkScript = goredis.NewScript(`
 local old = redis.call('HMGET', KEYS[1], 'creator', 'title', 'license', 'kind', 'sha256', 'size', 'created')
 if old[1] then return old end
 redis.call('HSET', KEYS[1], 'creator', ARGV[2], 'title', ARGV[3], 'license', ARGV[4], 'kind', ARGV[5],
 	'sha256', ARGV[6], 'size', ARGV[7], 'created', ARGV[8])
 if ARGV[9] ~= '' then redis.call('SET', KEYS[2], ARGV[9]) end
-for i = 11, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i+1]) end
+if ARGV[11] ~= '' then redis.call('SET', KEYS[7], ARGV[11]) end
+for i = 12, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i+1]) end
 redis.call('APPEND', KEYS[4], ARGV[10])
 redis.call('APPEND', KEYS[5], ARGV[10])
 redis.call('HSETNX', KEYS[6], ARGV[2], ARGV[8])
@@ -48,7 +50,7 @@ return 1
 // decides creation, so concurrent registrations of the same content, from
 // any number of processes, create exactly one work. Re-registering reads
 // the existing work first and sends no text or fingerprints; the existing
-// work is returned without its Text (Work reads it).
+// work is returned without its Text and Thumb (Work reads them).
 func (s *Store) PutWork(ctx context.Context, w store.Work, fps []store.Fingerprint) (store.Work, bool, error) {
 	const op = "put work"
 	if err := s.check(ctx); err != nil {
@@ -93,12 +95,12 @@ func sameIdentity(old, w store.Work) (store.Work, bool, error) {
 func (s *Store) putWorkKeys(w store.Work) []string {
 	shard := shardOf(w.ID)
 	return []string{s.k.work(w.ID), s.k.text(w.ID), s.k.fps(w.ID),
-		s.k.works(shard), s.k.creatorWorks(shard, creatorID(w.Creator)), s.k.creators(shard)}
+		s.k.works(shard), s.k.creatorWorks(shard, creatorID(w.Creator)), s.k.creators(shard), s.k.thumb(w.ID)}
 }
 
 func putWorkArgs(w store.Work, fps []store.Fingerprint) []any {
 	args := []any{w.ID, w.Creator, w.Title, w.License, string(w.Kind), w.SHA256,
-		strconv.FormatInt(w.Size, 10), timeArg(w.CreatedAt), w.Text, packID(w.ID)}
+		strconv.FormatInt(w.Size, 10), timeArg(w.CreatedAt), w.Text, packID(w.ID), w.Thumb}
 	enc := encodeFingerprints(fps)
 	for _, alg := range slices.Sorted(maps.Keys(enc)) {
 		args = append(args, alg, enc[alg])
@@ -168,10 +170,11 @@ func (s *Store) Work(ctx context.Context, id string) (store.Work, error) {
 		return store.Work{}, fmt.Errorf("%s: %w", op, store.ErrNotFound)
 	}
 	var meta *goredis.SliceCmd
-	var text *goredis.StringCmd
+	var text, thumb *goredis.StringCmd
 	err := s.pipe(ctx, func(p goredis.Pipeliner) {
 		meta = p.HMGet(ctx, s.k.work(id), metaFields...)
 		text = p.Get(ctx, s.k.text(id))
+		thumb = p.Get(ctx, s.k.thumb(id))
 	})
 	if err != nil {
 		return store.Work{}, s.fail(ctx, op, err)
@@ -181,6 +184,9 @@ func (s *Store) Work(ctx context.Context, id string) (store.Work, error) {
 		return store.Work{}, fmt.Errorf("%s: %w", op, err)
 	}
 	w.Text = text.Val()
+	if b, _ := thumb.Bytes(); len(b) > 0 {
+		w.Thumb = b
+	}
 	return w, nil
 }
 

@@ -78,3 +78,29 @@ func jsonOf(col, s string, v any) error {
 	}
 	return nil
 }
+
+// blobArg encodes b for a nullable BLOB column: NULL when empty.
+func blobArg(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// boolArg encodes b for an INTEGER 0/1 column.
+func boolArg(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// newScheduleID returns "sch_" + the creation second + "-" + 6 random hex
+// digits, in the form of scan IDs.
+func newScheduleID(created time.Time) (string, error) {
+	var b [3]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("schedule id: %w", err)
+	}
+	return "sch_" + created.UTC().Format(scanIDLayout) + "-" + hex.EncodeToString(b[:]), nil
+}

@@ -65,8 +65,8 @@ func (db *DB) putWork(ctx context.Context, tx *sql.Tx, w store.Work, fps []store
 
 func insertWork(ctx context.Context, tx *sql.Tx, cid string, w store.Work) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO works
-		(id, creator_id, title, license, kind, sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		w.ID, cid, w.Title, w.License, string(w.Kind), w.SHA256, w.Size, w.CreatedAt.UnixMicro())
+		(id, creator_id, title, license, kind, sha256, size, created_at, thumb) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		w.ID, cid, w.Title, w.License, string(w.Kind), w.SHA256, w.Size, w.CreatedAt.UnixMicro(), blobArg(w.Thumb))
 	if err != nil {
 		return fmt.Errorf("insert work %s: %w", w.ID, err)
 	}
@@ -144,33 +144,34 @@ func (db *DB) Work(ctx context.Context, id string) (store.Work, error) {
 	return w, nil
 }
 
-// loadWork reads one work with its text.
+// loadWork reads one work with its text and thumbnail.
 func loadWork(ctx context.Context, q querier, id string) (store.Work, error) {
-	row := q.QueryRowContext(ctx, `SELECT `+workColumns+`, coalesce(t.text, '')
+	row := q.QueryRowContext(ctx, `SELECT `+workColumns+`, coalesce(t.text, ''), w.thumb
 		FROM works w JOIN creators c ON c.id = w.creator_id LEFT JOIN work_texts t ON t.work_id = w.id
 		WHERE w.id = ?`, id)
-	w, err := scanWork(row.Scan, &sql.NullString{})
+	w, err := scanWork(row.Scan, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Work{}, store.ErrNotFound
 	}
 	return w, err
 }
 
-// scanWork scans workColumns, plus text when it is not nil.
-func scanWork(scan func(...any) error, text *sql.NullString) (store.Work, error) {
+// scanWork scans workColumns, plus text and thumbnail when full.
+func scanWork(scan func(...any) error, full bool) (store.Work, error) {
 	var w store.Work
 	var kind string
 	var created sql.NullInt64
+	var text sql.NullString
 	dest := []any{&w.ID, &w.Creator, &w.Title, &w.License, &kind, &w.SHA256, &w.Size, &created}
-	if text != nil {
-		dest = append(dest, text)
+	if full {
+		dest = append(dest, &text, &w.Thumb)
 	}
 	if err := scan(dest...); err != nil {
 		return store.Work{}, err
 	}
-	w.Kind, w.CreatedAt = store.WorkKind(kind), timeOf(created)
-	if text != nil {
-		w.Text = text.String
+	w.Kind, w.CreatedAt, w.Text = store.WorkKind(kind), timeOf(created), text.String
+	if len(w.Thumb) == 0 {
+		w.Thumb = nil
 	}
 	return w, nil
 }
@@ -190,7 +191,7 @@ func (db *DB) Works(ctx context.Context, f store.WorkFilter) ([]store.Work, erro
 	defer rows.Close()
 	var ws []store.Work
 	for rows.Next() {
-		w, err := scanWork(rows.Scan, nil)
+		w, err := scanWork(rows.Scan, false)
 		if err != nil {
 			return nil, db.fail(ctx, "list works", err)
 		}

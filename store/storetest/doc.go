@@ -15,7 +15,26 @@
 //   - Matches of an unknown scan is store.ErrNotFound;
 //   - CreateScan with an ID in use fails and leaves the existing scan alone;
 //     UpdateScan ignores Kind, Targets and StartedAt;
-//   - nil and empty slices (Targets, Passages, Signals, Data) are equivalent;
+//   - nil and empty slices (Targets, Passages, Signals, Data, Thumb,
+//     Options) are equivalent;
+//   - PutWork stores Thumb with the work; Work returns it, Works never does,
+//     and re-registering keeps the first thumbnail;
+//   - ListTokens orders tokens of one CreatedAt by hash; a hash is matched
+//     exactly (an upper-case hash is another, unknown token);
+//   - PutSchedule keeps a CreatedAt the caller sets on a new schedule (else
+//     the current time), ignores it when replacing, and rejects a blank Cron
+//     or Kind before looking the ID up; ListSchedules breaks CreatedAt ties
+//     by ID;
+//   - within one PutPageStates batch the last state of a URL wins; an empty
+//     batch is a no-op;
+//   - AcquireLease with an empty name or owner or a ttl <= 0 is
+//     store.ErrInvalid; ReleaseLease of a lease not held is a no-op;
+//   - the log's indexes start at 0; LogLeaves with start > end is
+//     store.ErrInvalid and start == end (within the log) is empty;
+//     PutTreeHead with a root hash of other than 32 bytes is
+//     store.ErrInvalid, a second head of a stored size is ignored without
+//     error, and a head's Timestamp comes back exactly (nanoseconds: the
+//     signature covers it);
 //   - a done context makes every method fail with an error wrapping
 //     ctx.Err(), and a closed store with store.ErrClosed.
 package storetest

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/attrib/attrib/store"
 )
@@ -14,7 +15,36 @@ type call struct {
 	do   func(ctx context.Context, s store.Store) error
 }
 
-func calls(f matchFixture) []call {
+// fixture is a store with records for every method to act on.
+type fixture struct {
+	matchFixture
+	token    store.Token
+	schedule store.Schedule
+	page     store.PageState
+}
+
+func newFixture(t testing.TB, s store.Store) fixture {
+	t.Helper()
+	f := fixture{
+		matchFixture: newMatchFixture(t, s),
+		token:        store.Token{Hash: hash("fixture token"), Creator: "alice"},
+		schedule:     putSchedule(t, s, nightly()),
+		page:         store.PageState{URL: "http://site.test/", ETag: `"1"`},
+	}
+	if err := s.PutToken(t.Context(), f.token); err != nil {
+		t.Fatalf("PutToken: %v", err)
+	}
+	if err := s.PutPageStates(t.Context(), []store.PageState{f.page}); err != nil {
+		t.Fatalf("PutPageStates: %v", err)
+	}
+	appendLeaves(t, s, []byte("fixture leaf"))
+	if err := s.PutTreeHead(t.Context(), head(1, "fixture")); err != nil {
+		t.Fatalf("PutTreeHead: %v", err)
+	}
+	return f
+}
+
+func calls(f fixture) []call {
 	nop := func(store.Fingerprint) error { return nil }
 	return []call{
 		{"PutWork", func(ctx context.Context, s store.Store) error {
@@ -31,17 +61,44 @@ func calls(f matchFixture) []call {
 		{"LatestScan", func(ctx context.Context, s store.Store) error { _, err := s.LatestScan(ctx); return err }},
 		{"ListScans", func(ctx context.Context, s store.Store) error { _, err := s.ListScans(ctx); return err }},
 		{"PutMatches", func(ctx context.Context, s store.Store) error {
-			return s.PutMatches(ctx, f.scan.ID, richMatches(f))
+			return s.PutMatches(ctx, f.scan.ID, richMatches(f.matchFixture))
 		}},
 		{"Matches", func(ctx context.Context, s store.Store) error {
 			_, err := s.Matches(ctx, f.scan.ID, store.MatchFilter{})
 			return err
 		}},
+		{"PutToken", func(ctx context.Context, s store.Store) error {
+			return s.PutToken(ctx, store.Token{Hash: hash("another token"), Admin: true})
+		}},
+		{"TokenByHash", func(ctx context.Context, s store.Store) error { _, err := s.TokenByHash(ctx, f.token.Hash); return err }},
+		{"ListTokens", func(ctx context.Context, s store.Store) error { _, err := s.ListTokens(ctx); return err }},
+		{"Schedule", func(ctx context.Context, s store.Store) error { _, err := s.Schedule(ctx, f.schedule.ID); return err }},
+		{"ListSchedules", func(ctx context.Context, s store.Store) error { _, err := s.ListSchedules(ctx); return err }},
+		{"PutSchedule", func(ctx context.Context, s store.Store) error { _, err := s.PutSchedule(ctx, nightly()); return err }},
+		{"DeleteSchedule", func(ctx context.Context, s store.Store) error { return s.DeleteSchedule(ctx, f.schedule.ID) }},
+		{"PutPageStates", func(ctx context.Context, s store.Store) error {
+			return s.PutPageStates(ctx, []store.PageState{{URL: "http://site.test/new"}})
+		}},
+		{"PageState", func(ctx context.Context, s store.Store) error { _, err := s.PageState(ctx, f.page.URL); return err }},
+		{"AcquireLease", func(ctx context.Context, s store.Store) error {
+			_, err := s.AcquireLease(ctx, "lease", "host-a", time.Hour)
+			return err
+		}},
+		{"ReleaseLease", func(ctx context.Context, s store.Store) error { return s.ReleaseLease(ctx, "lease", "host-a") }},
+		{"AppendLeaves", func(ctx context.Context, s store.Store) error {
+			_, err := s.AppendLeaves(ctx, [][]byte{[]byte("leaf")})
+			return err
+		}},
+		{"LogLeaves", func(ctx context.Context, s store.Store) error { _, err := s.LogLeaves(ctx, 0, 1); return err }},
+		{"LogSize", func(ctx context.Context, s store.Store) error { _, err := s.LogSize(ctx); return err }},
+		{"PutTreeHead", func(ctx context.Context, s store.Store) error { return s.PutTreeHead(ctx, head(1, "again")) }},
+		{"TreeHead", func(ctx context.Context, s store.Store) error { _, err := s.TreeHead(ctx, 1); return err }},
+		{"LatestTreeHead", func(ctx context.Context, s store.Store) error { _, err := s.LatestTreeHead(ctx); return err }},
 	}
 }
 
 func testContextCancelled(t *testing.T, s store.Store) {
-	f := newMatchFixture(t, s)
+	f := newFixture(t, s)
 	putWork(t, s, textWork("carol", "fingerprinted"), store.Fingerprint{Algorithm: "sha256", Data: []byte{1}})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
@@ -56,6 +113,18 @@ func testContextCancelled(t *testing.T, s store.Store) {
 	}
 	if ms := matches(t, s, f.scan.ID, store.MatchFilter{}); len(ms) != 0 {
 		t.Errorf("%d matches after a cancelled PutMatches, want 0", len(ms))
+	}
+	if ts := listTokens(t, s); len(ts) != 1 {
+		t.Errorf("%d tokens after a cancelled PutToken, want 1", len(ts))
+	}
+	if ss := listSchedules(t, s); len(ss) != 1 {
+		t.Errorf("%d schedules after cancelled PutSchedule and DeleteSchedule, want 1", len(ss))
+	}
+	if n := logSize(t, s); n != 1 {
+		t.Errorf("log size %d after a cancelled AppendLeaves, want 1", n)
+	}
+	if _, err := s.PageState(t.Context(), "http://site.test/new"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("PageState after a cancelled PutPageStates = %v, want ErrNotFound", err)
 	}
 	// Every call works with a live context.
 	for _, c := range calls(f) {
@@ -83,7 +152,7 @@ func testFingerprintsCancelled(t *testing.T, s store.Store) {
 }
 
 func testClosed(t *testing.T, s store.Store) {
-	f := newMatchFixture(t, s)
+	f := newFixture(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}

@@ -171,6 +171,44 @@ func testWorkText(t *testing.T, s store.Store) {
 	}
 }
 
+func testWorkThumb(t *testing.T, s store.Store) {
+	// Binary bytes of every value, and the documented maximum size.
+	thumb := make([]byte, 64<<10)
+	for i := range thumb {
+		thumb[i] = byte(i * 7)
+	}
+	thumb[0], thumb[1], thumb[len(thumb)-2], thumb[len(thumb)-1] = 0xff, 0xd8, 0xff, 0xd9
+	img := store.Work{Creator: "alice", Title: "photo", Kind: store.KindImage, SHA256: hash("jpeg bytes"), Size: 1 << 20, Thumb: thumb}
+	got, created, err := s.PutWork(t.Context(), img, nil)
+	if err != nil || !created {
+		t.Fatalf("PutWork(image with thumb) = created %v, %v", created, err)
+	}
+	want := img
+	want.ID, want.CreatedAt = got.ID, got.CreatedAt
+	checkWork(t, got, want, true)
+	stored, err := s.Work(t.Context(), got.ID)
+	if err != nil {
+		t.Fatalf("Work: %v", err)
+	}
+	checkWork(t, stored, want, true)
+
+	// Re-registering with another thumbnail keeps the first.
+	again := img
+	again.Thumb = []byte{0xff, 0xd8, 1, 2, 3}
+	if _, created, err := s.PutWork(t.Context(), again, nil); err != nil || created {
+		t.Fatalf("PutWork again = created %v, %v", created, err)
+	}
+	if stored, err := s.Work(t.Context(), got.ID); err != nil || !bytes.Equal(stored.Thumb, thumb) {
+		t.Errorf("after re-registering: Work = %d-byte thumb, %v; want the first %d bytes", len(stored.Thumb), err, len(thumb))
+	}
+
+	text := putWork(t, s, textWork("alice", "no picture"))
+	if stored, err := s.Work(t.Context(), text.ID); err != nil || len(stored.Thumb) != 0 {
+		t.Errorf("text Work = %d-byte thumb, %v; want none", len(stored.Thumb), err)
+	}
+	checkListing(t, works(t, s, store.WorkFilter{}), map[string]store.Work{got.ID: want, text.ID: text})
+}
+
 func testWorkNotFound(t *testing.T, s store.Store) {
 	putWork(t, s, textWork("alice", "exists"))
 	if _, err := s.Work(t.Context(), "no-such-work"); !errors.Is(err, store.ErrNotFound) {
@@ -224,6 +262,9 @@ func checkListing(t testing.TB, ws []store.Work, stored map[string]store.Work) {
 			continue
 		}
 		checkWork(t, w, want, false)
+		if w.Text != "" || len(w.Thumb) != 0 {
+			t.Errorf("listed work %s has %d bytes of text and a %d-byte thumb, want neither", w.ID, len(w.Text), len(w.Thumb))
+		}
 		if i == 0 {
 			continue
 		}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"testing"
@@ -26,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PutWorkInvalid", testPutWorkInvalid},
 		{"PutWorkConcurrent", testPutWorkConcurrent},
 		{"WorkText", testWorkText},
+		{"WorkThumb", testWorkThumb},
 		{"WorkNotFound", testWorkNotFound},
 		{"WorksOrderAndFilter", testWorksOrderAndFilter},
 		{"Creators", testCreators},
@@ -41,6 +43,25 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"MatchesFilterAndOrder", testMatchesFilterAndOrder},
 		{"MatchesUnknownScan", testMatchesUnknownScan},
 		{"PutMatchesInvalidStoresNothing", testPutMatchesInvalidStoresNothing},
+		{"Tokens", testTokens},
+		{"TokensInvalid", testTokensInvalid},
+		{"SchedulesCreate", testSchedulesCreate},
+		{"SchedulesReplace", testSchedulesReplace},
+		{"SchedulesDelete", testSchedulesDelete},
+		{"SchedulesListOrder", testSchedulesListOrder},
+		{"SchedulesInvalid", testSchedulesInvalid},
+		{"PageStates", testPageStates},
+		{"PageStatesInvalidStoresNothing", testPageStatesInvalid},
+		{"LeaseExclusive", testLeaseExclusive},
+		{"LeaseExpires", testLeaseExpires},
+		{"LeaseRelease", testLeaseRelease},
+		{"LeaseConcurrent", testLeaseConcurrent},
+		{"LeaseInvalid", testLeaseInvalid},
+		{"LogAppendAndRead", testLogAppendAndRead},
+		{"LogInvalid", testLogInvalid},
+		{"LogConcurrentAppends", testLogConcurrentAppends},
+		{"TreeHeads", testTreeHeads},
+		{"TreeHeadsInvalid", testTreeHeadsInvalid},
 		{"ContextCancelled", testContextCancelled},
 		{"FingerprintsCancelled", testFingerprintsCancelled},
 		{"Closed", testClosed},
@@ -96,7 +117,8 @@ func sameTime(a, b time.Time) bool {
 	return a.Truncate(TimePrecision).Equal(b.Truncate(TimePrecision))
 }
 
-// checkWork compares got with want field by field; Text only when withText.
+// checkWork compares got with want field by field; Text and Thumb only when
+// withText.
 func checkWork(t testing.TB, got, want store.Work, withText bool) {
 	t.Helper()
 	if got.ID != want.ID || got.Creator != want.Creator || got.Title != want.Title ||
@@ -111,11 +133,15 @@ func checkWork(t testing.TB, got, want store.Work, withText bool) {
 		t.Errorf("work %s Text = %d bytes %.40q, want %d bytes %.40q",
 			got.ID, len(got.Text), got.Text, len(want.Text), want.Text)
 	}
+	if withText && !bytes.Equal(got.Thumb, want.Thumb) {
+		t.Errorf("work %s Thumb = %d bytes, want %d", got.ID, len(got.Thumb), len(want.Thumb))
+	}
 }
 
-// brief drops a work's text so that failure messages stay readable.
+// brief drops a work's text and thumbnail so that failure messages stay
+// readable.
 func brief(w store.Work) store.Work {
-	w.Text = ""
+	w.Text, w.Thumb = "", nil
 	return w
 }
 
