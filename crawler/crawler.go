@@ -102,6 +102,9 @@ type Page struct {
 	// and its site's policy files for its URL (optout.Resolver).
 	Signals []extract.Signal
 	Images  []Image // images first seen on this page, fingerprinted
+	// Validators are the response's ETag and Last-Modified, kept by a
+	// Revisiter for the next crawl's conditional request.
+	Validators fetch.Validators
 }
 
 // Image is a fetched and fingerprinted image. Each image URL is fetched once
@@ -130,7 +133,8 @@ type HandlerFunc func(ctx context.Context, p *Page) error
 func (f HandlerFunc) HandlePage(ctx context.Context, p *Page) error { return f(ctx, p) }
 
 // Stats count a crawl's work. Errors = PageErrors + ImageErrors +
-// HandlerErrors; Skipped = Robots + NotHTML + NotImage + Dropped + Redirected.
+// HandlerErrors; Skipped = Robots + NotHTML + NotImage + Dropped + Redirected
+// + Unchanged.
 type Stats struct {
 	Pages   int64 // pages fetched and extracted
 	Images  int64 // images fetched and fingerprinted
@@ -146,6 +150,7 @@ type Stats struct {
 	NotImage      int64 // image URLs that were not raster images
 	Dropped       int64 // URLs the frontier dropped because it was full
 	Redirected    int64 // redirects to a page already crawled
+	Unchanged     int64 // pages answered 304 Not Modified to a conditional request
 	// Retried counts transient failures handed back to a frontier that
 	// retries (distributed mode); they are neither errors nor skips.
 	Retried  int64
@@ -225,12 +230,12 @@ type counters struct {
 	pages, images, bytes                    atomic.Int64
 	pageErrors, imageErrors, handlerErrs    atomic.Int64
 	robots, notHTML, notImage, redirectDups atomic.Int64
-	retried                                 atomic.Int64
+	retried, unchanged                      atomic.Int64
 }
 
 func (n *counters) reset() {
 	for _, c := range []*atomic.Int64{&n.pages, &n.images, &n.bytes, &n.pageErrors, &n.imageErrors,
-		&n.handlerErrs, &n.robots, &n.notHTML, &n.notImage, &n.redirectDups, &n.retried} {
+		&n.handlerErrs, &n.robots, &n.notHTML, &n.notImage, &n.redirectDups, &n.retried, &n.unchanged} {
 		c.Store(0)
 	}
 }
@@ -243,13 +248,13 @@ func (c *Crawler) Stats() Stats {
 		Pages: n.pages.Load(), Images: n.images.Load(), Bytes: n.bytes.Load(),
 		PageErrors: n.pageErrors.Load(), ImageErrors: n.imageErrors.Load(), HandlerErrors: n.handlerErrs.Load(),
 		Robots: n.robots.Load(), NotHTML: n.notHTML.Load(), NotImage: n.notImage.Load(),
-		Redirected: n.redirectDups.Load(), Retried: n.retried.Load(),
+		Redirected: n.redirectDups.Load(), Retried: n.retried.Load(), Unchanged: n.unchanged.Load(),
 	}
 	if fs := c.front.Load(); fs != nil {
 		f := (*fs)()
 		s.Dropped, s.Queued, s.InFlight = f.Dropped, f.Queued, f.InFlight
 	}
 	s.Errors = s.PageErrors + s.ImageErrors + s.HandlerErrors
-	s.Skipped = s.Robots + s.NotHTML + s.NotImage + s.Dropped + s.Redirected
+	s.Skipped = s.Robots + s.NotHTML + s.NotImage + s.Dropped + s.Redirected + s.Unchanged
 	return s
 }

@@ -64,13 +64,14 @@ func fatal(err error) bool {
 
 // fetchPage fetches a page within a lease of its host, released as soon
 // as the body is read: parsing it holds no slot of the host.
-func (r *run) fetchPage(ctx context.Context, u string) (*fetch.Page, error) {
+// With validators the request is conditional (fetch.ErrNotModified).
+func (r *run) fetchPage(ctx context.Context, u string, v fetch.Validators) (*fetch.Page, error) {
 	release, err := r.admit(ctx, u)
 	if err != nil {
 		return nil, err
 	}
 	defer release() // if the fetch failed before the body was read
-	return r.fetcher.FetchPage(fetch.OnReceived(ctx, release), u)
+	return r.fetcher.FetchPageIf(fetch.OnReceived(ctx, release), u, v)
 }
 
 // fetchImage fetches an image, and its response headers, within a lease

@@ -33,7 +33,8 @@ type run struct {
 	seen    *frontier.SeenSet // canonical image URLs fetched in this crawl
 	policy  *optout.Resolver  // opt-out signals, with each origin's policy files
 	h       Handler
-	retry   retrier // the frontier, when it can retry a job later; else nil
+	revisit Revisiter // h, when it keeps page validators; else nil
+	retry   retrier   // the frontier, when it can retry a job later; else nil
 }
 
 // retrier is a frontier that takes a job back to retry it later, with
@@ -142,6 +143,7 @@ func (c *Crawler) crawl(ctx context.Context, f frontier.Frontier, h Handler) err
 		Agents: c.opts.AIAgents, FetchPolicies: !c.opts.SkipPolicies,
 	})
 	r.retry, _ = f.(retrier)
+	r.revisit, _ = h.(Revisiter)
 	for range c.opts.Workers {
 		g.Go(func() error { return r.work(gctx) })
 	}
@@ -196,7 +198,10 @@ func (r *run) work(ctx context.Context) error {
 // process crawls one job. Bad pages are counted, not returned: the error
 // is for cancellation and failures of the frontier or the politeness state.
 func (r *run) process(ctx context.Context, j frontier.Job) error {
-	fp, err := r.fetchPage(ctx, j.URL)
+	fp, err := r.fetchPage(ctx, j.URL, r.validators(ctx, j))
+	if errors.Is(err, fetch.ErrNotModified) {
+		return r.unchanged(ctx, j)
+	}
 	if err != nil {
 		if r.retry != nil && ctx.Err() == nil && transient(err) {
 			return retryError{err}
@@ -252,6 +257,7 @@ func newPage(j frontier.Job, fp *fetch.Page) *Page {
 	return &Page{
 		URL: fp.URL, Referrer: j.Referrer, Depth: j.Depth, Status: fp.Status, Title: validUTF8(fp.Title),
 		Text: validUTF8(fp.Text), Canonical: fp.Canonical, Bytes: fp.Bytes, SHA256: fp.SHA256, Signals: fp.Signals,
+		Validators: fp.Validators,
 	}
 }
 

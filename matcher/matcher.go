@@ -99,7 +99,19 @@ type Matcher struct {
 	mu    sync.RWMutex // guards works and bySHA
 	works map[string]store.Work
 	bySHA map[string][]string // content SHA-256 -> work IDs
+
+	recorder Recorder // told about every created work; nil for none
 }
+
+// Recorder is told about every work Register creates, with the
+// fingerprints stored for it: the transparency log appends it there.
+type Recorder interface {
+	RecordWork(ctx context.Context, w store.Work, fps []store.Fingerprint) error
+}
+
+// SetRecorder makes Register report every work it creates to r (nil: no
+// one). Set it before the matcher is shared between goroutines.
+func (m *Matcher) SetRecorder(r Recorder) { m.recorder = r }
 
 // New returns a matcher over reg with an empty index; call Load to index
 // the works already registered. It fails on invalid thresholds.
@@ -267,10 +279,12 @@ func (m *Matcher) Register(ctx context.Context, in Input) (store.Work, bool, err
 		w.Text = in.Text
 		fp = store.Fingerprint{Algorithm: textfp.Algorithm, Version: textfp.Version, Data: data}
 	case store.KindImage:
-		h, err := imagefp.ComputeWork(in.Data, m.opts.ImageLimits)
+		// One decode gives the hashes and the preview dashboards show.
+		h, thumb, err := imagefp.ComputeWorkThumb(in.Data, m.opts.ImageLimits)
 		if err != nil {
 			return store.Work{}, false, err
 		}
+		w.Thumb = thumb
 		fp = store.Fingerprint{Algorithm: imagefp.Algorithm, Version: imagefp.Version, Data: imagefp.Encode(h)}
 	default:
 		return store.Work{}, false, fmt.Errorf("%w: kind %q", store.ErrInvalid, in.Kind)
@@ -286,6 +300,13 @@ func (m *Matcher) Register(ctx context.Context, in Input) (store.Work, bool, err
 			return stored, created, fmt.Errorf("index %s: %w", stored.ID, err)
 		}
 	}
-	stored.Text = ""
+	if created && m.recorder != nil {
+		fp.WorkID = stored.ID
+		if err := m.recorder.RecordWork(ctx, stored, []store.Fingerprint{fp}); err != nil {
+			// The work is stored; a receipt asked for later records it then.
+			return stored, created, fmt.Errorf("record %s in the transparency log: %w", stored.ID, err)
+		}
+	}
+	stored.Text, stored.Thumb = "", nil
 	return stored, created, nil
 }

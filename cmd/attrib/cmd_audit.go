@@ -160,6 +160,10 @@ func runAudit(ctx context.Context, g *globalOptions, o auditOptions, paths []str
 	if err != nil {
 		return errors.Join(runErr, err)
 	}
+	var logErr error // a finished audit's report goes into the transparency log
+	if runErr == nil {
+		rep, logErr = g.recordReport(context.WithoutCancel(ctx), st, rep)
+	}
 	if o.output != "" {
 		if err := writeReportFile(o.output, rep, report.FormatJSON); err != nil {
 			return errors.Join(runErr, err)
@@ -173,7 +177,7 @@ func runAudit(ctx context.Context, g *globalOptions, o auditOptions, paths []str
 	if runErr != nil {
 		return errors.Join(err, fmt.Errorf("audit %s stopped early (its results so far are stored; attrib audit --resume continues it): %w", res.Scan.ID, runErr))
 	}
-	return err
+	return errors.Join(err, logErr)
 }
 
 // checkpoints keeps audit checkpoints next to the SQLite store, or in the

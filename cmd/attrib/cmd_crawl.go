@@ -129,11 +129,18 @@ func runCrawl(ctx context.Context, o crawlOptions, g *globalOptions, fs *pflag.F
 	if rerr != nil {
 		return errors.Join(err, rerr)
 	}
+	var logErr error // a finished crawl's report goes into the transparency log
+	if err == nil {
+		rep, logErr = g.recordReport(context.WithoutCancel(ctx), st, rep)
+	}
 	if werr := writeCrawlOutput(g, o, rep); werr != nil {
 		return errors.Join(err, werr)
 	}
 	if err != nil {
 		return fmt.Errorf("scan %s stopped early (its results so far are stored): %w", sc.ID, err)
+	}
+	if logErr != nil {
+		return logErr
 	}
 	if sc.Stats.Pages == 0 && sc.Stats.Errors > 0 {
 		return fmt.Errorf("no page could be fetched (%d errors, see the messages above)", sc.Stats.Errors)

@@ -11,12 +11,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/attrib/attrib/crawler"
-	"github.com/attrib/attrib/crawler/frontier"
 	"github.com/attrib/attrib/crawler/periodic"
 	"github.com/attrib/attrib/crawler/scanreg"
 	"github.com/attrib/attrib/crawler/worker"
 	"github.com/attrib/attrib/matcher/service"
-	"github.com/attrib/attrib/store"
 )
 
 // drainGrace bounds how long a stopping worker or matcher finishes what it
@@ -69,28 +67,12 @@ func runEnqueue(ctx context.Context, g *globalOptions, name string, o crawler.Op
 	defer d.Close()
 	spec := scanreg.Spec{Name: name, Seeds: o.Seeds, Scope: o.Scope.String(), Depth: o.MaxDepth, MaxPages: o.MaxPages,
 		Rate: o.Rate, IgnoreRobots: o.IgnoreRobots, SkipImages: o.SkipImages}
-	if err := d.scans.Create(ctx, spec); err != nil {
-		if errors.Is(err, scanreg.ErrExists) {
-			return fmt.Errorf("scan %s already exists; pick a new name for a new scan", name)
-		}
-		return err
+	e := &scanreg.Enqueuer{Registry: d.scans, Store: d.st, Frontier: d.openFrontier}
+	added, err := e.Enqueue(ctx, spec)
+	if errors.Is(err, scanreg.ErrExists) {
+		return fmt.Errorf("scan %s already exists; pick a new name for a new scan", name)
 	}
-	if _, err := d.st.CreateScan(ctx, store.Scan{ID: name, Kind: "crawl", Targets: o.Seeds, State: store.ScanRunning, StartedAt: time.Now().UTC()}); err != nil {
-		return fmt.Errorf("create scan %s: %w", name, err)
-	}
-	f, err := d.openFrontier(ctx, name, frontier.Options{Scope: o.Scope, Seeds: o.Seeds, MaxDepth: o.MaxDepth, MaxPages: o.MaxPages})
 	if err != nil {
-		return err
-	}
-	jobs := make([]frontier.Job, len(o.Seeds))
-	for i, s := range o.Seeds {
-		jobs[i] = frontier.Job{URL: s}
-	}
-	added, err := f.Push(ctx, jobs...)
-	if err != nil {
-		return fmt.Errorf("queue seeds of %s: %w", name, err)
-	}
-	if err := d.scans.Activate(ctx, name); err != nil {
 		return err
 	}
 	if asJSON {
@@ -191,8 +173,12 @@ func runMatcher(ctx context.Context, g *globalOptions, workers int) error {
 		return err
 	}
 	defer d.Close()
+	recordScan, err := g.scanRecorder(d.st)
+	if err != nil {
+		return err
+	}
 	svc := &service.Service{Store: d.st, Intake: d.intake, Scans: d.scans, CrawlDone: d.crawlDone,
-		Options: matcherOptions(g), Workers: workers, Logger: g.logger}
+		Options: matcherOptions(g), Workers: workers, Logger: g.logger, OnFinished: recordScan}
 	runCtx, drain, stop := drainOnSignal(ctx, drainGrace)
 	defer stop()
 	g.logger.Info("matcher started", "namespace", d.ns)

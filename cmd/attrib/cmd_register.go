@@ -17,12 +17,13 @@ type registerOptions struct {
 	title   string
 	license string
 	json    bool
+	receipt string // with one file: write its transparency receipt here
 }
 
 func newRegisterCommand(g *globalOptions) *cobra.Command {
 	var o registerOptions
 	cmd := &cobra.Command{
-		Use:   "register --creator NAME [--title T] [--license L] [--json] PATH...",
+		Use:   "register --creator NAME [--title T] [--license L] [--json] [--receipt FILE] PATH...",
 		Short: "Register files as works of a creator",
 		Long: `Register each file as one work of the creator. A folder registers every
 supported file inside it, recursively (other files are skipped and listed).
@@ -31,7 +32,11 @@ Texts: .txt .md .rst .html .htm (HTML is registered as the text a reader sees).
 Images: .jpg .jpeg .png .gif .webp.
 
 Registering identical content for the same creator again is a no-op that
-returns the existing work.`,
+returns the existing work.
+
+Every new work is recorded in the transparency log. With one file, --receipt
+FILE writes that work's receipt: the log entry, its inclusion proof and the
+signed tree head, which attrib verify checks offline.`,
 		Example: `  attrib register --creator "Ada Lovelace" --license CC-BY-4.0 essays/
   attrib register --creator "Ada Lovelace" --title "Notes on the Engine" notes.md`,
 		Args: usageArgs(cobra.MinimumNArgs(1)),
@@ -44,6 +49,7 @@ returns the existing work.`,
 	f.StringVar(&o.title, "title", "", "title of the work (only with a single file; default: the file's base name)")
 	f.StringVar(&o.license, "license", "", "license of the works, e.g. CC-BY-4.0 or all-rights-reserved")
 	f.BoolVar(&o.json, "json", false, `print {"works":[...]} as JSON`)
+	f.StringVar(&o.receipt, "receipt", "", "with a single file: write the work's transparency receipt (JSON) to FILE")
 	_ = cmd.MarkFlagRequired("creator")
 	return cmd
 }
@@ -58,6 +64,9 @@ func runRegister(ctx context.Context, o registerOptions, g *globalOptions, args 
 	}
 	if o.title != "" && len(files) != 1 {
 		return usageError{fmt.Errorf("--title needs exactly one file, got %d", len(files))}
+	}
+	if o.receipt != "" && len(files) != 1 {
+		return usageError{fmt.Errorf("--receipt needs exactly one file, got %d", len(files))}
 	}
 	for _, s := range skipped {
 		g.logger.Debug("skipped: not a supported work type", "file", s)
@@ -81,6 +90,9 @@ func runRegister(ctx context.Context, o registerOptions, g *globalOptions, args 
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d files could not be registered (see messages above)", failed, len(files))
+	}
+	if o.receipt != "" {
+		return g.writeReceipt(ctx, st, works[0].ID, o.receipt)
 	}
 	return nil
 }

@@ -68,6 +68,12 @@ func runReport(ctx context.Context, o reportOptions, g *globalOptions) error {
 	if o.by == "creator" {
 		return writeTotals(g, o.output, report.ByCreator(rep), format)
 	}
+	if format == report.FormatJSON {
+		// A JSON report carries its proof from the transparency log.
+		if rep, err = g.recordReport(ctx, st, rep); err != nil {
+			return err
+		}
+	}
 	if o.output != "" {
 		return writeReportFile(o.output, rep, format)
 	}

@@ -106,7 +106,8 @@ func (g *globalOptions) progress() bool { return !g.cfg.Quiet }
 func (g *globalOptions) defaults() config.Config { return config.Default() }
 
 // openMatcher opens the store and a matcher over it with the configured
-// thresholds. The caller closes the store.
+// thresholds; every work it registers is recorded in the transparency log.
+// The caller closes the store.
 func (g *globalOptions) openMatcher(ctx context.Context) (store.Store, *matcher.Matcher, error) {
 	st, err := g.openStore(ctx)
 	if err != nil {
@@ -117,5 +118,11 @@ func (g *globalOptions) openMatcher(ctx context.Context) (store.Store, *matcher.
 		st.Close()
 		return nil, nil, usageError{err}
 	}
+	tlog, err := g.openLog(st)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	m.SetRecorder(tlog)
 	return st, m, nil
 }

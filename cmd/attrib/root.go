@@ -41,6 +41,11 @@ Settings: flags override ATTRIB_* environment variables, which override the
 		newWorkerCommand(g),
 		newMatcherCommand(g),
 		newStatusCommand(g),
+		newServeCommand(g),
+		newTokenCommand(g),
+		newKeyCommand(g),
+		newVerifyCommand(g),
+		newLogCommand(g),
 		newVersionCommand(g),
 	)
 	// Our Use lines spell out the flags the contract names.

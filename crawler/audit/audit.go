@@ -69,6 +69,10 @@ type Options struct {
 	// each record's site for opt-out signals (once per site); nil reports
 	// only what the dataset itself recorded.
 	Policies optout.Fetcher
+	// Scan, when set, is the ID of a scan created beforehand (queued, so
+	// that a service could hand its ID out at once): the audit runs as that
+	// scan instead of creating one. Not with resume.
+	Scan string
 }
 
 // ImageFetcher fetches an image a dataset names by URL.
@@ -184,9 +188,9 @@ func (r *Runner) begin(ctx context.Context, files []File, opts Options, resume s
 		targets[i] = f.Path
 	}
 	if resume == "" {
-		sc, err := r.Store.CreateScan(ctx, store.Scan{Kind: "audit", Targets: targets, State: store.ScanRunning, StartedAt: time.Now().UTC()})
+		sc, err := r.create(ctx, targets, opts.Scan)
 		if err != nil {
-			return sc, nil, fmt.Errorf("create scan: %w", err)
+			return sc, nil, err
 		}
 		var cp *checkpoint
 		if opts.Checkpoints != nil {
@@ -216,6 +220,30 @@ func (r *Runner) begin(ctx context.Context, files []File, opts Options, resume s
 		return sc, nil, fmt.Errorf("reopen scan %s: %w", resume, err)
 	}
 	return sc, cp, nil
+}
+
+// create stores a new running scan, or marks the pre-created scan id
+// running.
+func (r *Runner) create(ctx context.Context, targets []string, id string) (store.Scan, error) {
+	if id == "" {
+		sc, err := r.Store.CreateScan(ctx, store.Scan{Kind: "audit", Targets: targets, State: store.ScanRunning, StartedAt: time.Now().UTC()})
+		if err != nil {
+			return sc, fmt.Errorf("create scan: %w", err)
+		}
+		return sc, nil
+	}
+	sc, err := r.Store.Scan(ctx, id)
+	if err != nil {
+		return sc, fmt.Errorf("scan %s: %w", id, err)
+	}
+	if sc.Kind != "audit" || sc.State != store.ScanQueued {
+		return sc, fmt.Errorf("scan %s is not a queued audit (%s, %s)", id, sc.Kind, sc.State)
+	}
+	sc.State = store.ScanRunning
+	if err := r.Store.UpdateScan(ctx, sc); err != nil {
+		return sc, fmt.Errorf("start scan %s: %w", id, err)
+	}
+	return sc, nil
 }
 
 func (r *Runner) log() *slog.Logger {

@@ -27,7 +27,8 @@ type call struct {
 	image    bool
 	robots   bool // a robots.txt: any status, any type, body kept
 	maxBytes int64
-	received func() // from OnReceived; nil: none
+	received func()     // from OnReceived; nil: none
+	cond     Validators // sent with the request; a 304 is then ErrNotModified
 
 	final       string // URL after redirects
 	status      int
@@ -69,6 +70,9 @@ func onHeaders(r *colly.Response) {
 }
 
 func (cl *call) check(r *colly.Response) error {
+	if r.StatusCode == http.StatusNotModified && !cl.cond.IsZero() {
+		return ErrNotModified
+	}
 	if r.StatusCode < 200 || r.StatusCode > 299 {
 		return &StatusError{Code: r.StatusCode, URL: cl.final}
 	}

@@ -68,12 +68,15 @@ func DefaultUserAgent() string {
 
 // Page is a fetched and extracted HTML page.
 type Page struct {
-	URL            string // final URL, after redirects
-	Status         int
-	ContentType    string
-	Bytes          int64  // body bytes read
-	SHA256         string // lowercase hex SHA-256 of the body as received
-	extract.Result        // Signals also hold the response headers' signals
+	URL         string // final URL, after redirects
+	Status      int
+	ContentType string
+	Bytes       int64  // body bytes read
+	SHA256      string // lowercase hex SHA-256 of the body as received
+	// Validators are the response's ETag and Last-Modified, for a later
+	// conditional fetch of the page (FetchPageIf).
+	Validators     Validators
+	extract.Result // Signals also hold the response headers' signals
 }
 
 // Fetcher downloads pages and images. It is safe for concurrent use; all
@@ -182,17 +185,26 @@ func (f *Fetcher) Close() {
 // ErrTooManyRedirects, ErrTimeout, ErrEncoding, a *StatusError, a network
 // error, or the errors of CheckRobots.
 func (f *Fetcher) FetchPage(ctx context.Context, rawURL string) (*Page, error) {
+	return f.FetchPageIf(ctx, rawURL, Validators{})
+}
+
+// FetchPageIf is FetchPage as a conditional request: with validators from
+// an earlier fetch it sends If-None-Match / If-Modified-Since, and a 304
+// answer is ErrNotModified (no body is read). Zero validators make it
+// FetchPage.
+func (f *Fetcher) FetchPageIf(ctx context.Context, rawURL string, v Validators) (*Page, error) {
 	if _, err := f.CheckRobots(ctx, rawURL); err != nil {
 		return nil, err
 	}
-	cl := &call{maxBytes: f.opts.MaxPageBytes, received: receivedHook(ctx)}
+	cl := &call{maxBytes: f.opts.MaxPageBytes, received: receivedHook(ctx), cond: v}
 	if err := f.do(ctx, f.pages, rawURL, cl, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"); err != nil {
 		return nil, err
 	}
 	if !cl.parsed {
 		return nil, fmt.Errorf("fetch %s: %w (content type %q)", rawURL, ErrNotHTML, cl.contentType)
 	}
-	p := &Page{URL: cl.final, Status: cl.status, ContentType: cl.contentType, Bytes: cl.size, SHA256: cl.sha256, Result: cl.result}
+	p := &Page{URL: cl.final, Status: cl.status, ContentType: cl.contentType, Bytes: cl.size, SHA256: cl.sha256,
+		Validators: validatorsOf(cl.header), Result: cl.result}
 	p.Signals = append(p.Signals, extract.HeaderSignals(cl.header, p.URL)...)
 	return p, nil
 }
@@ -234,6 +246,7 @@ func (f *Fetcher) do(ctx context.Context, c *colly.Collector, rawURL string, cl 
 	hdr := http.Header{}
 	hdr.Set(callHeader, id)
 	hdr.Set("Accept", accept)
+	cl.cond.set(hdr)
 	err := c.Request(http.MethodGet, rawURL, nil, cctx, hdr)
 	switch {
 	case cl.err != nil:

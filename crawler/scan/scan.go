@@ -24,7 +24,8 @@ type Store interface {
 
 // Progress is a snapshot of a running scan.
 type Progress struct {
-	Stats   crawler.Stats
+	Stats   crawler.Stats // Stats.Queued is the frontier's queue depth
+	Records int64         // audits: dataset records read (Stats is zero)
 	Matches int64
 	Elapsed time.Duration
 }
@@ -38,11 +39,20 @@ type Runner struct {
 	// crawl runs, and once at the end.
 	OnProgress    func(Progress)
 	ProgressEvery time.Duration
+	// Pages, when set, makes crawls recrawls: pages at the maximum depth
+	// are asked for conditionally with the validators an earlier scan
+	// kept, and an unchanged page's matches are carried into the new scan
+	// (see Revisit). nil: every page is fetched in full.
+	Pages PageStore
+	// RegistryAt is when Matcher's registry was read (zero: the scan's
+	// start). Pages matched against an older registry than the newest
+	// work are fetched in full, so that new works are looked for on them.
+	RegistryAt time.Time
 }
 
-// Crawl crawls from opts.Seeds and returns the finished scan. An interrupted
-// or failed crawl is stored as failed with what it found so far, and the
-// error is returned with the scan.
+// Crawl crawls from opts.Seeds as a new scan and returns the finished scan.
+// An interrupted or failed crawl is stored as failed with what it found so
+// far, and the error is returned with the scan.
 func (r *Runner) Crawl(ctx context.Context, opts crawler.Options) (store.Scan, error) {
 	c, err := crawler.New(opts, r.logger())
 	if err != nil {
@@ -54,10 +64,51 @@ func (r *Runner) Crawl(ctx context.Context, opts crawler.Options) (store.Scan, e
 	if err != nil {
 		return store.Scan{}, fmt.Errorf("create scan: %w", err)
 	}
-	h := &handler{r: r, scanID: sc.ID, attr: NewAttributor()}
-	stop := r.reportProgress(c, h)
+	return r.run(ctx, c, sc)
+}
+
+// Run crawls as the scan sc, created beforehand (queued, so that a service
+// could hand out its ID at once): it marks sc running, crawls and closes
+// it. Invalid options close sc as failed too.
+func (r *Runner) Run(ctx context.Context, sc store.Scan, opts crawler.Options) (store.Scan, error) {
+	c, err := crawler.New(opts, r.logger())
+	if err != nil {
+		return r.close(ctx, sc, crawler.Stats{}, err)
+	}
+	sc.State = store.ScanRunning
+	if err := r.Store.UpdateScan(ctx, sc); err != nil {
+		return sc, fmt.Errorf("start scan %s: %w", sc.ID, err)
+	}
+	return r.run(ctx, c, sc)
+}
+
+// run crawls as the stored scan sc and closes it.
+func (r *Runner) run(ctx context.Context, c *crawler.Crawler, sc store.Scan) (store.Scan, error) {
+	base := &handler{r: r, scanID: sc.ID, attr: NewAttributor()}
+	var h crawler.Handler = base
+	if r.Pages != nil {
+		rv, err := newRevisit(ctx, base, r.Pages, r.registryAt(sc))
+		if err != nil {
+			return r.close(ctx, sc, crawler.Stats{}, err)
+		}
+		h = rv
+	}
+	stop := r.reportProgress(c, base)
 	stats, runErr := c.Run(ctx, nil, h)
 	stop()
+	return r.close(ctx, sc, stats, runErr)
+}
+
+func (r *Runner) registryAt(sc store.Scan) time.Time {
+	if r.RegistryAt.IsZero() || sc.StartedAt.Before(r.RegistryAt) {
+		return sc.StartedAt
+	}
+	return r.RegistryAt
+}
+
+// close stores sc as finished, or as failed with runErr, with the crawl's
+// stats, and returns it with runErr.
+func (r *Runner) close(ctx context.Context, sc store.Scan, stats crawler.Stats, runErr error) (store.Scan, error) {
 	sc.Stats = toStoreStats(stats)
 	sc.FinishedAt = time.Now().UTC()
 	sc.State = store.ScanFinished

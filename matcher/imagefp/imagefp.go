@@ -112,6 +112,12 @@ func Compute(data []byte, lim Limits) (Hashes, error) { return compute(data, lim
 func ComputeWork(data []byte, lim Limits) (Hashes, error) { return compute(data, lim, true) }
 
 func compute(data []byte, lim Limits, dihedral bool) (Hashes, error) {
+	return computeThumb(data, lim, dihedral, nil)
+}
+
+// computeThumb is compute that, when thumb is not nil, also sets *thumb to
+// a preview made from the same decode (thumb.go).
+func computeThumb(data []byte, lim Limits, dihedral bool, thumb *[]byte) (Hashes, error) {
 	if lim.MaxBytes > 0 && int64(len(data)) > lim.MaxBytes {
 		return Hashes{}, fmt.Errorf("%w: %d bytes exceeds limit of %d", ErrTooLarge, len(data), lim.MaxBytes)
 	}
@@ -125,13 +131,21 @@ func compute(data []byte, lim Limits, dihedral bool) (Hashes, error) {
 	if err != nil {
 		return h, err
 	}
-	if o := exifOrientation(data); o > 1 {
+	o := exifOrientation(data)
+	if o > 1 {
 		// Hash the picture as people see it: phone photos are stored
 		// sideways with an EXIF Orientation tag.
 		img = orient(img, o)
-		if o >= 5 {
-			cfg.Width, cfg.Height = cfg.Height, cfg.Width
+	}
+	if thumb != nil {
+		// Before cfg is turned: a JPEG preview is decoded from the
+		// stored (unturned) size.
+		if *thumb, err = makeThumb(data, img, cfg, format, o); err != nil {
+			return h, err
 		}
+	}
+	if o >= 5 {
+		cfg.Width, cfg.Height = cfg.Height, cfg.Width
 	}
 	var ph uint64
 	err = guard(format+" hash", func() error {

@@ -46,6 +46,11 @@ type Service struct {
 	Batch     int           // pages leased per read (default 4×Workers)
 	PollEvery time.Duration // how often active scans are listed and checked for completion (default 1s)
 	Logger    *slog.Logger
+	// OnFinished, if set, is called for every scan this service closes,
+	// before the scan leaves the active list (e.g. to record its report in
+	// the transparency log). Several matchers may call it for one scan, and
+	// again after an error: it must be idempotent.
+	OnFinished func(ctx context.Context, scan string) error
 
 	matched atomic.Int64
 	m       atomic.Pointer[matcher.Matcher]
@@ -244,6 +249,11 @@ func (s *Service) finish(ctx context.Context, name string) error {
 			return fmt.Errorf("close scan %s: %w", name, err)
 		}
 		s.log().Info("scan finished", "scan", name, "pages", sc.Stats.Pages, "images", sc.Stats.Images, "errors", sc.Stats.Errors)
+	}
+	if s.OnFinished != nil && sc.State != store.ScanFailed {
+		if err := s.OnFinished(ctx, name); err != nil {
+			return fmt.Errorf("scan %s finished: %w", name, err)
+		}
 	}
 	return s.Scans.Deactivate(ctx, name)
 }

@@ -31,6 +31,43 @@ type Config struct {
 	Crawl   Crawl  `yaml:"crawl"`
 	Match   Match  `yaml:"match"`
 	Dist    Dist   `yaml:"distributed"`
+	Serve   Serve  `yaml:"serve"`
+	Scans   Scans  `yaml:"scans"`
+	// Schedules are recurring scans attrib serve runs, besides those
+	// created through the API. Lists have no environment variable.
+	Schedules []Schedule `yaml:"schedules" env:"-"`
+
+	// Transparency holds the settings of the append-only log.
+	Transparency Transparency `yaml:"transparency"`
+}
+
+// Scans holds the settings of scans attrib serve starts (API and schedules).
+type Scans struct {
+	MaxConcurrent int `yaml:"max_concurrent"` // scans running in the server at once; later ones wait, queued
+	// Revisit makes crawls recrawls: pages at the maximum depth are asked
+	// for with If-None-Match / If-Modified-Since, and unchanged ones keep
+	// their earlier matches.
+	Revisit bool `yaml:"revisit"`
+}
+
+// Schedule is a recurring scan of the config file.
+type Schedule struct {
+	Name    string          `yaml:"name"`    // unique among the file's schedules
+	Cron    string          `yaml:"cron"`    // "0 2 * * *", "@daily", "@every 6h"
+	Kind    string          `yaml:"kind"`    // crawl or audit
+	Targets []string        `yaml:"targets"` // seed URLs or dataset paths
+	Options ScheduleOptions `yaml:"options"`
+}
+
+// ScheduleOptions are a scheduled scan's settings; zero values take the
+// crawl section's.
+type ScheduleOptions struct {
+	Depth    int     `yaml:"depth"`
+	MaxPages int     `yaml:"max_pages"`
+	Scope    string  `yaml:"scope"`
+	Rate     float64 `yaml:"rate"`
+	Format   string  `yaml:"format"` // audits: the dataset format
+	Full     bool    `yaml:"full"`   // no conditional requests
 }
 
 // Dist holds the settings of distributed mode (with Redis).
@@ -41,6 +78,31 @@ type Dist struct {
 	MaxScans        int      `yaml:"max_scans"`        // scans one worker crawls at once
 	MatcherWorkers  int      `yaml:"matcher_workers"`  // matching goroutines per matcher; 0: one per core
 	HostConcurrency int      `yaml:"host_concurrency"` // requests in flight per host across all workers
+}
+
+// Transparency holds the settings of the transparency log.
+type Transparency struct {
+	// KeyFile is the instance's ed25519 signing key (PEM, PKCS #8), created
+	// with mode 0600 on first use. Empty: next to the SQLite store
+	// (<db>.key), or with Redis <user config dir>/attrib/<namespace>.key.
+	KeyFile string `yaml:"key_file"`
+}
+
+// Serve holds the settings of attrib serve (API and dashboard).
+type Serve struct {
+	Addr           string `yaml:"addr"`             // listen address
+	MaxUploadBytes int64  `yaml:"max_upload_bytes"` // request body cap; also caps a work fetched from a URL
+	// AllowPrivateURLs lets work URLs reach loopback, private and
+	// link-local addresses; off, a creator cannot make the server fetch
+	// internal services.
+	AllowPrivateURLs bool `yaml:"allow_private_urls"`
+	// SecureCookies marks the dashboard's session cookie Secure (sent over
+	// HTTPS only); turn off only for plain-HTTP access on loopback.
+	SecureCookies     bool     `yaml:"secure_cookies"`
+	ReadHeaderTimeout Duration `yaml:"read_header_timeout"`
+	ReadTimeout       Duration `yaml:"read_timeout"`  // whole request, upload included
+	WriteTimeout      Duration `yaml:"write_timeout"` // whole response
+	IdleTimeout       Duration `yaml:"idle_timeout"`  // keep-alive connections
 }
 
 // Crawl holds crawler settings.
@@ -107,6 +169,13 @@ func Default() Config {
 		Dist: Dist{
 			Namespace: "attrib", Visibility: Duration(5 * time.Minute), MaxAttempts: 5, MaxScans: 4,
 		},
+		Serve: Serve{
+			Addr: "127.0.0.1:8080", MaxUploadBytes: 64 << 20, SecureCookies: true,
+			ReadHeaderTimeout: Duration(10 * time.Second), ReadTimeout: Duration(2 * time.Minute),
+			WriteTimeout: Duration(5 * time.Minute), IdleTimeout: Duration(2 * time.Minute),
+		},
+		Scans:     Scans{MaxConcurrent: 1, Revisit: true},
+		Schedules: []Schedule{},
 	}
 }
 
@@ -163,7 +232,7 @@ func walkFields(t reflect.Type, prefix string, fn func(name string, index []int)
 	for i := range t.NumField() {
 		f := t.Field(i)
 		key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if key == "" || key == "-" {
+		if key == "" || key == "-" || f.Tag.Get("env") == "-" {
 			continue
 		}
 		name := prefix + strings.ToUpper(key)
