@@ -56,19 +56,15 @@ func runLogHead(ctx context.Context, g *globalOptions, o logHeadOptions) error {
 	if err != nil {
 		return err
 	}
-	var from uint64
-	if o.from != "" {
-		data, err := os.ReadFile(o.from)
-		if err != nil {
-			return err
-		}
-		// Only a head this instance signed can be extended; checking it
-		// first turns a wrong file into a clear message.
-		if from, err = transparency.HeadSize(data, l.PublicKey()); err != nil {
-			return err
+	var hf transparency.HeadFile
+	if o.from == "" {
+		hf, err = l.ExportHead(ctx, 0)
+	} else {
+		var old []byte
+		if old, err = os.ReadFile(o.from); err == nil {
+			hf, err = l.ExportHeadFrom(ctx, old)
 		}
 	}
-	hf, err := l.ExportHead(ctx, from)
 	if err != nil {
 		return err
 	}

@@ -114,13 +114,17 @@ func serviceHandler(ctx context.Context, g *globalOptions, st store.Store, m *ma
 	sc := g.cfg.Serve
 	metrics := api.NewMetrics()
 	auth := access.NewAuthenticator(st, g.logger)
-	scans, err := newScanServices(ctx, g, st, metrics)
+	tlog, err := g.openLog(st)
+	if err != nil {
+		return nil, nil, err
+	}
+	scans, err := newScanServices(ctx, g, st, metrics, tlog.RecordScan)
 	if err != nil {
 		return nil, nil, err
 	}
 	a := api.New(api.Deps{
 		Store: st, Registrar: m, Auth: auth, Launcher: scans.launcher, Changes: scans.changes,
-		Reloader: scans.reloader, Metrics: metrics, Logger: g.logger,
+		Reloader: scans.reloader, Metrics: metrics, Notary: tlog, Logger: g.logger,
 	}, api.Options{MaxUploadBytes: sc.MaxUploadBytes, AllowPrivateURLs: sc.AllowPrivateURLs})
 	dash, err := dashboard.New(dashboard.Options{
 		Store: st, Auth: auth, Registrar: dashboard.MatcherRegistrar{Matcher: m},

@@ -23,7 +23,9 @@ type scanServices struct {
 	close    func() // stops scheduling, then cancels running scans
 }
 
-func newScanServices(ctx context.Context, g *globalOptions, st store.Store, metrics *api.Metrics) (scanServices, error) {
+// record puts a finished scan's report in the transparency log.
+func newScanServices(ctx context.Context, g *globalOptions, st store.Store, metrics *api.Metrics,
+	record func(ctx context.Context, scanID string) error) (scanServices, error) {
 	base, err := crawlerOptions(crawlOptions{}, g, emptyFlags(), nil)
 	if err != nil {
 		return scanServices{}, err
@@ -43,9 +45,15 @@ func newScanServices(ctx context.Context, g *globalOptions, st store.Store, metr
 			metrics.Progress(id, store.Stats{Pages: p.Stats.Pages, Images: p.Stats.Images, Records: p.Records,
 				Bytes: p.Stats.Bytes, Errors: p.Stats.Errors, Skipped: p.Stats.Skipped}, p.Matches)
 		},
-		OnFinished: func(_ context.Context, sc store.Scan) {
+		OnFinished: func(ctx context.Context, sc store.Scan) {
 			if !sc.FinishedAt.IsZero() && !sc.StartedAt.IsZero() {
 				metrics.ScanFinished(sc.ID, sc.FinishedAt.Sub(sc.StartedAt))
+			}
+			if sc.State != store.ScanFinished {
+				return // failed scans are not logged: their report is partial
+			}
+			if err := record(ctx, sc.ID); err != nil {
+				g.logger.Error("scan not recorded in the transparency log", "scan", sc.ID, "err", err)
 			}
 		},
 	})

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/attrib/attrib/matcher/access"
+	"github.com/attrib/attrib/matcher/transparency"
 	"github.com/attrib/attrib/store/redistest"
 	"github.com/attrib/attrib/store/sqlite"
 )
@@ -274,6 +275,20 @@ func TestServeScanEndToEnd(t *testing.T) {
 	}
 	if _, out := s.call(t, "GET", "/metrics", "", ""); !strings.Contains(out, "attrib_pages_total 1") || !strings.Contains(out, "attrib_scan_duration_seconds_count 1") {
 		t.Errorf("metrics after the scan lack pages or duration:\n%s", grepLines(out, "attrib_"))
+	}
+	// The transparency log: the JSON report and the work's receipt verify
+	// offline with the instance's public key.
+	pub, err := transparency.ParsePublicKey(strings.TrimSpace(c.ok("key", "--public")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out = s.call(t, "GET", "/api/v1/scans/"+started.ID+"/report?format=json", admin, "")
+	if _, err := transparency.VerifyReport([]byte(out), pub); code != 200 || err != nil {
+		t.Errorf("JSON report from serve does not verify: %d %v", code, err)
+	}
+	code, out = s.call(t, "GET", "/api/v1/works/"+workID+"/receipt", ada, "")
+	if _, err := transparency.VerifyReceipt([]byte(out), pub, []byte(poem)); code != 200 || err != nil {
+		t.Errorf("receipt from serve does not verify: %d %v", code, err)
 	}
 }
 

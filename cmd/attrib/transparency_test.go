@@ -190,3 +190,37 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	writeFile(t, to, data)
 }
+
+// Restoring an older backup and writing to it forks the log: the instance
+// refuses to prove consistency with a head it signed before the restore,
+// and two heads of the same size with different roots fail verification.
+func TestTransparencyRollbackDetected(t *testing.T) {
+	dir := t.TempDir()
+	c := &binCLI{t: t, bin: attribBinary(t), db: filepath.Join(dir, "attrib.db")}
+	texts := []string{transparencyPoem, strings.ToUpper(transparencyPoem), strings.Repeat("Waves on the shingle, gulls over the pier. ", 4)}
+	files := make([]string, len(texts))
+	for i, s := range texts {
+		files[i] = filepath.Join(dir, fmt.Sprintf("w%d.txt", i))
+		writeFile(t, files[i], []byte(s))
+	}
+	c.ok("register", "--creator", "Ada", files[0])
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	copyFile(t, c.db, backup)
+	c.ok("register", "--creator", "Ada", files[1])
+	h2 := filepath.Join(dir, "h2.json")
+	c.ok("log", "head", "-o", h2)
+	pub := strings.TrimSpace(c.ok("key", "--public"))
+
+	r := &binCLI{t: t, bin: c.bin, db: backup, env: []string{"ATTRIB_TRANSPARENCY_KEY_FILE=" + c.db + ".key"}}
+	r.ok("register", "--creator", "Ada", files[2])
+	if _, errs, code := r.run("log", "head", "--from", h2); code != 1 || !strings.Contains(errs, "older backup") {
+		t.Errorf("log head --from a pre-restore head: exit %d, %q", code, errs)
+	}
+	forked := filepath.Join(dir, "forked.json")
+	r.ok("log", "head", "-o", forked)
+	r.verifies(false, "--key", pub, "--consistency", h2, forked)
+	_, errs, _ := r.run("verify", "--key", pub, "--consistency", h2, forked)
+	if !strings.Contains(errs, "the log was rewritten") {
+		t.Errorf("forked heads: %q, want the log was rewritten", errs)
+	}
+}

@@ -81,7 +81,10 @@ type Deps struct {
 	Changes   ChangeSource
 	Reloader  Reloader
 	Metrics   *Metrics
-	Logger    *slog.Logger
+	// Notary, when set, puts the transparency proof in JSON reports and
+	// serves registration receipts.
+	Notary Notary
+	Logger *slog.Logger
 }
 
 // API serves /api/v1.
@@ -130,6 +133,7 @@ func (a *API) table() []route {
 		{Route{"GET /api/v1/works", false}, a.getWorks},
 		{Route{"GET /api/v1/works/{id}", false}, a.getWork},
 		{Route{"GET /api/v1/works/{id}/appearances", false}, a.workAppearances},
+		{Route{"GET /api/v1/works/{id}/receipt", false}, a.getReceipt},
 		{Route{"GET /api/v1/creators/{name}/appearances", false}, a.creatorAppearances},
 		{Route{"GET /api/v1/changes", false}, a.getChanges},
 		{Route{"GET /api/v1/scans", false}, a.listScans},

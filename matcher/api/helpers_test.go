@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -21,6 +22,7 @@ import (
 	"github.com/attrib/attrib/matcher"
 	"github.com/attrib/attrib/matcher/access"
 	"github.com/attrib/attrib/matcher/report"
+	"github.com/attrib/attrib/matcher/transparency"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/store/sqlite"
 )
@@ -44,6 +46,7 @@ type env struct {
 	older, newer     store.Scan
 	launcher         *testLauncher
 	reloads          *countReloads
+	pub              ed25519.PublicKey // the transparency log's key
 }
 
 // testLauncher stores the scan it is asked to start, as the real launcher
@@ -133,9 +136,15 @@ func newEnv(t testing.TB, opts Options) *env {
 	t0 := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
 	e.older = scan(t0, match(e.adaWork, "http://site.test/ada-1"), match(e.bobWork, "http://site.test/bob-hidden-1"))
 	e.newer = scan(t0.Add(24*time.Hour), match(e.adaWork, "http://site.test/ada-2"), match(e.bobWork, "http://site.test/bob-hidden-2"))
+	pub, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.pub = pub
 	e.api = New(Deps{
 		Store: db, Registrar: m, Auth: access.NewAuthenticator(db, nil),
 		Launcher: e.launcher, Changes: latestChanges{db}, Reloader: e.reloads, Metrics: NewMetrics(),
+		Notary: transparency.New(db, key),
 	}, opts)
 	e.srv = httptest.NewServer(e.api)
 	t.Cleanup(e.srv.Close)

@@ -160,6 +160,13 @@ func (a *API) getReport(w http.ResponseWriter, r *http.Request, p access.Princip
 		a.fail(w, r, err)
 		return
 	}
+	if f == report.FormatJSON && a.Notary != nil && sc.State == store.ScanFinished {
+		// Only finished scans: a running scan's report still changes.
+		if rep, err = a.Notary.Attach(r.Context(), rep); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+	}
 	var buf bytes.Buffer
 	if err := report.Render(&buf, rep, f); err != nil {
 		a.fail(w, r, err)

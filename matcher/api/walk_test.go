@@ -24,6 +24,7 @@ func (e *env) walk() map[string]call {
 		"GET /api/v1/works":                       {method: "GET", path: "/api/v1/works"},
 		"GET /api/v1/works/{id}":                  {method: "GET", path: "/api/v1/works/" + e.bobWork.ID},
 		"GET /api/v1/works/{id}/appearances":      {method: "GET", path: "/api/v1/works/" + e.bobWork.ID + "/appearances"},
+		"GET /api/v1/works/{id}/receipt":          {method: "GET", path: "/api/v1/works/" + e.bobWork.ID + "/receipt"},
 		"GET /api/v1/creators/{name}/appearances": {method: "GET", path: "/api/v1/creators/Bob/appearances"},
 		"GET /api/v1/changes":                     {method: "GET", path: "/api/v1/changes?creator=Bob"},
 		"GET /api/v1/scans":                       {method: "GET", path: "/api/v1/scans"},

@@ -266,6 +266,16 @@ func TestConsistency(t *testing.T) {
 		if _, err := VerifyConsistency(newer.MarshalFile(), noProof.MarshalFile(), pub); err != nil {
 			t.Errorf("equal heads: %v", err)
 		}
+		fromFile, err := l.ExportHeadFrom(ctx, rc.MarshalFile())
+		if err != nil || fromFile.Consistency == nil || fromFile.Consistency.FromSize != 1 {
+			t.Fatalf("ExportHeadFrom(receipt): %+v, %v", fromFile, err)
+		}
+		if _, err := VerifyConsistency(rc.MarshalFile(), fromFile.MarshalFile(), pub); err != nil {
+			t.Errorf("receipt -> ExportHeadFrom: %v", err)
+		}
+		if _, err := New(st, ed25519Key(3)).ExportHeadFrom(ctx, old.MarshalFile()); !errors.Is(err, ErrInvalid) {
+			t.Errorf("ExportHeadFrom with another key: err = %v", err)
+		}
 	})
 }
 

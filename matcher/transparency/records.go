@@ -162,3 +162,32 @@ func (l *Log) ExportHead(ctx context.Context, fromSize uint64) (HeadFile, error)
 	hf.Consistency = &Consistency{FromSize: fromSize, Proof: hexHashes(proof)}
 	return hf, nil
 }
+
+// ExportHeadFrom is ExportHead with a consistency proof from the head an
+// older file carries (a head file, receipt or report this instance wrote).
+// The old file is verified first, and the log must still hold the tree
+// that head signed: a store restored from an older backup, or altered,
+// fails here instead of handing out a proof that cannot verify.
+func (l *Log) ExportHeadFrom(ctx context.Context, old []byte) (HeadFile, error) {
+	oh, err := verifyAnyHead(old, l.PublicKey())
+	if err != nil {
+		return HeadFile{}, fmt.Errorf("older head: %w", err)
+	}
+	hf, err := l.ExportHead(ctx, 0)
+	if err != nil {
+		return HeadFile{}, err
+	}
+	if oh.Size > hf.TreeHead.Size {
+		return HeadFile{}, fmt.Errorf("the older head has %d leaves, the log only %d: the store was restored from an older backup, or the head is from another log", oh.Size, hf.TreeHead.Size)
+	}
+	l.mu.Lock()
+	root, err := l.tree.RootAt(oh.Size)
+	l.mu.Unlock()
+	if err != nil {
+		return HeadFile{}, err
+	}
+	if root != oh.Root {
+		return HeadFile{}, fmt.Errorf("the log's first %d leaves no longer have the root the older head signed: the store was restored from an older backup and written to since, or altered", oh.Size)
+	}
+	return l.ExportHead(ctx, oh.Size)
+}

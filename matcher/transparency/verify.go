@@ -138,10 +138,10 @@ func verifyAnyHead(data []byte, pub ed25519.PublicKey) (verifiedHead, error) {
 			return verifiedHead{}, err
 		}
 		v, err := rc.verify(pub)
-		return verifiedHead{Size: v.Size, Root: mustHash(v.Root), Timestamp: v.Signed}, err
+		return verifiedHead{Size: v.Size, Root: parsedHash(v.Root), Timestamp: v.Signed}, err
 	case keys["scan"] != nil:
 		v, err := VerifyReport(data, pub)
-		return verifiedHead{Size: v.Size, Root: mustHash(v.Root), Timestamp: v.Signed}, err
+		return verifiedHead{Size: v.Size, Root: parsedHash(v.Root), Timestamp: v.Signed}, err
 	}
 	hf, err := parseHeadFile(data)
 	if err != nil {
@@ -150,8 +150,8 @@ func verifyAnyHead(data []byte, pub ed25519.PublicKey) (verifiedHead, error) {
 	return hf.TreeHead.verify(pub)
 }
 
-// mustHash parses a hash this package rendered (empty on a failed check).
-func mustHash(s string) merkle.Hash {
+// parsedHash parses a hash this package rendered (zero after a failed check).
+func parsedHash(s string) merkle.Hash {
 	h, _ := merkle.ParseHash(s)
 	return h
 }
@@ -166,14 +166,6 @@ func parseHeadFile(data []byte) (HeadFile, error) {
 		return HeadFile{}, fail("head file version %d: this attrib reads version %d", hf.Version, FormatVersion)
 	}
 	return hf, nil
-}
-
-// HeadSize returns the size of the signed head a file carries (head file,
-// receipt or report), after verifying the whole file with pub: what
-// `attrib log head --from` needs to prove consistency from it.
-func HeadSize(data []byte, pub ed25519.PublicKey) (uint64, error) {
-	h, err := verifyAnyHead(data, pub)
-	return h.Size, err
 }
 
 func (h *HeadFile) marshalFileOf() []byte { return h.MarshalFile() }
