@@ -84,7 +84,11 @@ func runRegister(ctx context.Context, o registerOptions, g *globalOptions, args 
 		return err
 	}
 	if o.json {
-		if err := writeJSON(g.stdout, worksJSON(works)); err != nil {
+		out, err := worksWithReceipts(ctx, g, st, works)
+		if err != nil {
+			return err
+		}
+		if err := writeJSON(g.stdout, out); err != nil {
 			return err
 		}
 	}
@@ -139,4 +143,25 @@ func registerFile(ctx context.Context, m *matcher.Matcher, o registerOptions, pa
 	return m.Register(ctx, matcher.Input{
 		Creator: o.creator, Title: title, License: o.license, Kind: f.Kind, Data: f.Data, Text: f.Text,
 	})
+}
+
+// worksWithReceipts is register --json's output: the works, each with its
+// transparency receipt.
+func worksWithReceipts(ctx context.Context, g *globalOptions, st store.Store, works []store.Work) (any, error) {
+	l, err := g.openLog(st)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Works []workJSON `json:"works"`
+	}{Works: make([]workJSON, 0, len(works))}
+	for _, w := range works {
+		rc, err := l.WorkReceipt(ctx, w.ID)
+		if err != nil {
+			return nil, fmt.Errorf("receipt of work %s: %w", w.ID, err)
+		}
+		out.Works = append(out.Works, workJSON{ID: w.ID, Title: w.Title, Creator: w.Creator, Kind: string(w.Kind),
+			SHA256: w.SHA256, License: w.License, Receipt: rc.MarshalFile()})
+	}
+	return out, nil
 }

@@ -61,6 +61,9 @@ type workJSON struct {
 	Kind    string `json:"kind"`
 	SHA256  string `json:"sha256"`
 	License string `json:"license,omitempty"`
+	// Receipt (register --json only) is the work's transparency receipt,
+	// the same object `register --receipt` writes.
+	Receipt json.RawMessage `json:"receipt,omitempty"`
 }
 
 func worksJSON(ws []store.Work) any {

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/attrib/attrib/cmd/attrib/internal/demo"
+	"github.com/attrib/attrib/matcher/transparency"
 )
 
 // TestRegisterCrawlReport runs the creator's whole path through the CLI
@@ -27,13 +30,36 @@ func TestRegisterCrawlReport(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "notes.docx"), []byte("PK\x03\x04"))
 
 	var reg struct {
-		Works []struct{ ID, Title, Creator, Kind, SHA256 string }
+		Works []struct {
+			ID, Title, Creator, Kind, SHA256 string
+			Receipt                          json.RawMessage
+		}
 	}
 	if err := json.Unmarshal([]byte(c.ok("register", "--creator", demo.Creator, "--json", dir)), &reg); err != nil {
 		t.Fatal(err)
 	}
 	if len(reg.Works) != 3 {
 		t.Fatalf("registered %d works, want 3: %+v", len(reg.Works), reg.Works)
+	}
+	// Each work comes with its transparency receipt, verifiable offline
+	// against the registered file.
+	pub, err := transparency.ParsePublicKey(strings.TrimSpace(c.ok("key", "--public")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range reg.Works {
+		var rc bytes.Buffer
+		if err := json.Indent(&rc, w.Receipt, "", "  "); err != nil {
+			t.Fatalf("receipt of %s: %v", w.Title, err)
+		}
+		rc.WriteByte('\n')
+		data, err := os.ReadFile(filepath.Join(dir, w.Title))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := transparency.VerifyReceipt(rc.Bytes(), pub, data); err != nil {
+			t.Errorf("receipt of %s from register --json does not verify: %v", w.Title, err)
+		}
 	}
 	// Registering the same content again is a no-op returning the same works.
 	var again struct{ Works []struct{ ID string } }
