@@ -52,6 +52,9 @@ func newScanServices(ctx context.Context, g *globalOptions, st store.Store, metr
 			if sc.State != store.ScanFinished {
 				return // failed scans are not logged: their report is partial
 			}
+			if dist != nil && sc.Kind == "crawl" {
+				return // the matcher that closed it recorded it (recording here too could race it into a second leaf)
+			}
 			if err := record(ctx, sc.ID); err != nil {
 				g.logger.Error("scan not recorded in the transparency log", "scan", sc.ID, "err", err)
 			}
