@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,8 @@ type serveOptions struct {
 	addr string
 	// ready, when set, is called with the listening address (tests).
 	ready func(addr string)
+	// grace replaces shutdownGrace (tests).
+	grace time.Duration
 }
 
 func newServeCommand(g *globalOptions) *cobra.Command {
@@ -80,7 +83,7 @@ func runServe(ctx context.Context, o serveOptions, g *globalOptions) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.addr, err)
 	}
-	return serveUntilDone(ctx, g, h, ln, o.ready)
+	return serveUntilDone(ctx, g, h, ln, o)
 }
 
 // ensureAdminToken creates an admin token when the store has none, and
@@ -144,8 +147,10 @@ func serviceHandler(ctx context.Context, g *globalOptions, st store.Store, m *ma
 }
 
 // serveUntilDone serves on ln until ctx is cancelled, then shuts down
-// gracefully: requests in flight get shutdownGrace to finish.
-func serveUntilDone(ctx context.Context, g *globalOptions, h http.Handler, ln net.Listener, ready func(string)) error {
+// gracefully: requests in flight get shutdownGrace to finish, and are then
+// cut off (their contexts cancelled), before the caller closes the store
+// they use.
+func serveUntilDone(ctx context.Context, g *globalOptions, h http.Handler, ln net.Listener, o serveOptions) error {
 	sc := g.cfg.Serve
 	srv := &http.Server{
 		Handler:           h,
@@ -158,8 +163,8 @@ func serveUntilDone(ctx context.Context, g *globalOptions, h http.Handler, ln ne
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	g.logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "api", "/api/v1", "metrics", "/metrics")
-	if ready != nil {
-		ready(ln.Addr().String())
+	if o.ready != nil {
+		o.ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -169,10 +174,13 @@ func serveUntilDone(ctx context.Context, g *globalOptions, h http.Handler, ln ne
 	case <-ctx.Done():
 	}
 	g.logger.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cmp.Or(o.grace, shutdownGrace))
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// Requests' contexts do not end with ctx (BaseContext): closing
+		// their connections is what stops them.
+		_ = srv.Close()
+		return fmt.Errorf("shutdown: requests still running were cut off: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)

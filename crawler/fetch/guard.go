@@ -34,8 +34,11 @@ func publicOnly(_, address string, _ syscall.RawConn) error {
 
 // Public reports whether ip is a public unicast address: not loopback,
 // private (RFC 1918, fc00::/7), link-local (incl. cloud metadata
-// 169.254.169.254), multicast, unspecified, CGNAT (100.64/10) or an
-// IPv4-mapped form of those.
+// 169.254.169.254), multicast, unspecified, CGNAT (100.64/10), benchmarking
+// (198.18/15), reserved (240/4), an IPv4-mapped form of those, or an IPv6
+// address that embeds an IPv4 one a gateway would reach (NAT64 64:ff9b::/96
+// and 64:ff9b:1::/48, 6to4 2002::/16, Teredo 2001::/32): behind such a
+// gateway those lead to private IPv4 addresses.
 func Public(ip netip.Addr) bool {
 	ip = ip.Unmap()
 	switch {
@@ -44,6 +47,10 @@ func Public(ip netip.Addr) bool {
 		return false
 	case ip.Is4() && cgnat.Contains(ip), ip.Is4() && ip.As4()[0] == 0, ip == broadcast:
 		return false
+	case ip.Is4() && (benchmarking.Contains(ip) || reserved4.Contains(ip)):
+		return false
+	case nat64.Contains(ip), nat64Local.Contains(ip), sixToFour.Contains(ip), teredo.Contains(ip):
+		return false
 	}
 	return true
 }
@@ -51,4 +58,11 @@ func Public(ip netip.Addr) bool {
 var (
 	cgnat     = netip.MustParsePrefix("100.64.0.0/10")
 	broadcast = netip.MustParseAddr("255.255.255.255")
+
+	benchmarking = netip.MustParsePrefix("198.18.0.0/15")
+	reserved4    = netip.MustParsePrefix("240.0.0.0/4")
+	nat64        = netip.MustParsePrefix("64:ff9b::/96")
+	nat64Local   = netip.MustParsePrefix("64:ff9b:1::/48")
+	sixToFour    = netip.MustParsePrefix("2002::/16")
+	teredo       = netip.MustParsePrefix("2001::/32")
 )

@@ -19,6 +19,9 @@ func TestPublic(t *testing.T) {
 		{"169.254.169.254", false}, {"fe80::1", false}, {"fc00::1", false}, {"224.0.0.1", false}, {"ff02::1", false},
 		{"0.0.0.0", false}, {"::", false}, {"100.64.0.1", false}, {"::ffff:127.0.0.1", false}, {"::ffff:10.0.0.1", false},
 		{"255.255.255.255", false}, {"0.1.2.3", false},
+		{"198.18.0.1", false}, {"240.0.0.1", false},
+		{"64:ff9b::7f00:1", false}, {"64:ff9b:1::a00:1", false}, {"2002:7f00:1::1", false}, {"2001:0:4136:e378::1", false},
+		{"2001:db9::1", true}, {"2003::1", true},
 	} {
 		if got := Public(netip.MustParseAddr(tt.ip)); got != tt.public {
 			t.Errorf("Public(%s) = %v, want %v", tt.ip, got, tt.public)

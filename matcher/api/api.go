@@ -54,8 +54,8 @@ type Reloader interface {
 
 // Options configure the API.
 type Options struct {
-	// MaxUploadBytes bounds a request body (all files of an upload
-	// together) and each work fetched from a URL. 0: DefaultMaxUploadBytes.
+	// MaxUploadBytes bounds a registration request: its body and the
+	// works it fetches from URLs, all together. 0: DefaultMaxUploadBytes.
 	MaxUploadBytes int64
 	// AllowPrivateURLs lets work URLs reach loopback, private and
 	// link-local addresses (tests, closed networks). Off by default: a
@@ -162,12 +162,34 @@ func (a *API) Routes() []Route {
 func (a *API) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range a.table() {
-		mux.Handle(rt.Pattern, a.Auth.Require(a.guard(rt)))
+		mux.Handle(rt.Pattern, sameOriginCookies(a.Auth.Require(a.guard(rt))))
 	}
 	// Unknown paths and methods under the API answer in JSON too (after
 	// authentication, so the route table is not probed anonymously).
 	mux.Handle("/api/v1/", a.Auth.Require(a.unrouted()))
 	return mux
+}
+
+// sameOriginCookies refuses (403) a request that changes something with
+// the dashboard's session cookie when the browser says it comes from
+// another origin (Sec-Fetch-Site, else Origin against Host). SameSite=Strict
+// keeps the cookie from other sites, but not from other hosts of the same
+// site, and a text/plain form can carry a JSON body. Bearer requests pass:
+// no other page can attach the token. Requests without those headers
+// (curl, scripts) pass too.
+func sameOriginCookies(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, http.StatusForbidden, "cross-origin request refused: send the token as Authorization: Bearer TOKEN")
+	}))
+	checked := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		checked.ServeHTTP(w, r)
+	})
 }
 
 // unrouted answers requests no route took: 405 with Allow when the path

@@ -84,10 +84,15 @@ func publicOnly(_, address string, _ syscall.RawConn) error {
 	return nil
 }
 
-// fetchWork downloads a work URL within the upload limit and checks it
-// like an uploaded file. Its kind comes from the URL path's extension, or
-// else from the response's content type.
-func (a *API) fetchWork(ctx context.Context, raw string) (workfile.File, error) {
+// fetchWork downloads a work URL within limit bytes (what is left of the
+// request's upload budget) and checks it like an uploaded file. Its kind
+// comes from the URL path's extension, or else from the response's
+// content type.
+func (a *API) fetchWork(ctx context.Context, raw string, limit int64) (workfile.File, error) {
+	if limit <= 0 {
+		return workfile.File{}, errStatus(http.StatusRequestEntityTooLarge,
+			"url %q: the works of one request may hold at most %d bytes in all", raw, a.opts.MaxUploadBytes)
+	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return workfile.File{}, errStatus(http.StatusBadRequest, "url %q: want an absolute http or https URL", raw)
@@ -102,6 +107,10 @@ func (a *API) fetchWork(ctx context.Context, raw string) (workfile.File, error) 
 		return workfile.File{}, errStatus(http.StatusBadRequest,
 			"url %q refused: it leads to an address that is not public (loopback, private, link-local or metadata); the operator can allow such URLs with serve.allow_private_urls", raw)
 	}
+	if dnsErr, ok := errors.AsType[*net.DNSError](err); ok {
+		// Its message names the server's own resolver.
+		return workfile.File{}, errStatus(http.StatusBadGateway, "url %q: cannot resolve host %s", raw, dnsErr.Name)
+	}
 	if err != nil {
 		return workfile.File{}, errStatus(http.StatusBadGateway, "url %q: fetch failed: %v", raw, unwrapURLError(err))
 	}
@@ -109,11 +118,15 @@ func (a *API) fetchWork(ctx context.Context, raw string) (workfile.File, error) 
 	if resp.StatusCode != http.StatusOK {
 		return workfile.File{}, errStatus(http.StatusBadGateway, "url %q: the server answered %s", raw, resp.Status)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, a.opts.MaxUploadBytes+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return workfile.File{}, errStatus(http.StatusBadGateway, "url %q: read failed: %v", raw, err)
 	}
-	if int64(len(data)) > a.opts.MaxUploadBytes {
+	if int64(len(data)) > limit {
+		if limit < a.opts.MaxUploadBytes {
+			return workfile.File{}, errStatus(http.StatusRequestEntityTooLarge,
+				"url %q: the works of one request may hold at most %d bytes in all", raw, a.opts.MaxUploadBytes)
+		}
 		return workfile.File{}, errStatus(http.StatusRequestEntityTooLarge, "url %q: larger than %d bytes", raw, a.opts.MaxUploadBytes)
 	}
 	f, err := checkFile(workName(resp.Request.URL, resp.Header.Get("Content-Type")), data)

@@ -24,7 +24,15 @@ type ScanJSON struct {
 	Stats      store.Stats `json:"stats"`
 }
 
-func scanJSON(s store.Scan) ScanJSON {
+// scanFailed is what a creator reads of a failed scan's error.
+const scanFailed = "the scan failed; the operator's log has the details"
+
+// scanJSON shows s to p. A scan's error is the server's own message (it
+// may name store addresses or paths): only the admin reads it.
+func scanJSON(s store.Scan, p access.Principal) ScanJSON {
+	if s.Error != "" && !p.Admin {
+		s.Error = scanFailed
+	}
 	targets := s.Targets
 	if targets == nil {
 		targets = []string{}
@@ -45,7 +53,7 @@ func stamp(t time.Time) string {
 // listScans: GET /api/v1/scans, newest first. Scans are the operator's
 // crawls, not any creator's data: every caller sees them, while what was
 // found in them is limited to the caller's works (appearances, report).
-func (a *API) listScans(w http.ResponseWriter, r *http.Request, _ access.Principal) {
+func (a *API) listScans(w http.ResponseWriter, r *http.Request, p access.Principal) {
 	scans, err := a.Store.ListScans(r.Context())
 	if err != nil {
 		a.fail(w, r, err)
@@ -55,19 +63,19 @@ func (a *API) listScans(w http.ResponseWriter, r *http.Request, _ access.Princip
 		Scans []ScanJSON `json:"scans"`
 	}{Scans: make([]ScanJSON, 0, len(scans))}
 	for _, s := range scans {
-		out.Scans = append(out.Scans, scanJSON(s))
+		out.Scans = append(out.Scans, scanJSON(s, p))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
 // getScan: GET /api/v1/scans/{id}; "latest" names the newest scan.
-func (a *API) getScan(w http.ResponseWriter, r *http.Request, _ access.Principal) {
+func (a *API) getScan(w http.ResponseWriter, r *http.Request, p access.Principal) {
 	s, err := a.scanByID(r, r.PathValue("id"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, scanJSON(s))
+	writeJSON(w, http.StatusOK, scanJSON(s, p))
 }
 
 func (a *API) scanByID(r *http.Request, id string) (store.Scan, error) {

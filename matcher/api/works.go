@@ -11,6 +11,7 @@ import (
 	"github.com/attrib/attrib/crawler/workfile"
 	"github.com/attrib/attrib/matcher"
 	"github.com/attrib/attrib/matcher/access"
+	"github.com/attrib/attrib/matcher/imagefp"
 	"github.com/attrib/attrib/store"
 )
 
@@ -88,12 +89,20 @@ func (a *API) postWorks(w http.ResponseWriter, r *http.Request, p access.Princip
 		a.fail(w, r, err)
 		return
 	}
+	// Fetched works share the request's byte budget with the uploaded
+	// ones, so a list of URLs cannot make the server hold MaxUploadBytes
+	// per URL.
+	budget := a.opts.MaxUploadBytes
+	for _, f := range up.files {
+		budget -= int64(len(f.Data))
+	}
 	for _, u := range up.urls {
-		f, err := a.fetchWork(r.Context(), u)
+		f, err := a.fetchWork(r.Context(), u, budget)
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
+		budget -= int64(len(f.Data))
 		up.files = append(up.files, f)
 	}
 	if len(up.files) == 0 {
@@ -124,8 +133,11 @@ func (a *API) register(r *http.Request, up upload, f workfile.File) (WorkJSON, e
 	wk, created, err := a.Registrar.Register(r.Context(), matcher.Input{
 		Creator: up.creator, Title: title, License: up.license, Kind: f.Kind, Data: f.Data, Text: f.Text,
 	})
-	if errors.Is(err, matcher.ErrNoContent) {
+	switch {
+	case errors.Is(err, matcher.ErrNoContent), errors.Is(err, imagefp.ErrDecode):
 		return WorkJSON{}, errStatus(http.StatusUnprocessableEntity, "%s: %v", f.Path, err)
+	case errors.Is(err, imagefp.ErrTooLarge):
+		return WorkJSON{}, errStatus(http.StatusRequestEntityTooLarge, "%s: %v", f.Path, err)
 	}
 	if err != nil {
 		return WorkJSON{}, fmt.Errorf("register %s: %w", f.Path, err)
@@ -143,6 +155,11 @@ func (a *API) tokenHash(r *http.Request) string {
 	p, _ := access.FromContext(r.Context())
 	return p.TokenHash
 }
+
+// maxWorksPerRequest bounds the works one registration request holds:
+// each costs a fingerprint and a store write, and the body limit alone
+// would allow hundreds of thousands of tiny ones.
+const maxWorksPerRequest = 100
 
 // readUpload parses the multipart body part by part (no temporary files),
 // checking each file as it arrives.
@@ -162,6 +179,9 @@ func (a *API) readUpload(r *http.Request, p access.Principal) (upload, error) {
 		}
 		if err := a.readPart(part, &up); err != nil {
 			return upload{}, err
+		}
+		if n := len(up.files) + len(up.urls); n > maxWorksPerRequest {
+			return upload{}, errStatus(http.StatusBadRequest, "at most %d works per request (files and urls together)", maxWorksPerRequest)
 		}
 	}
 	return up, a.setCreator(&up, p)

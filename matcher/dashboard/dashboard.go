@@ -44,7 +44,10 @@ type Authenticator interface {
 
 // Registrar registers one uploaded file as a work of creator. title may be
 // empty (the file name is used); created is false when the same content was
-// already registered for that creator.
+// already registered for that creator. The upload page shows the errors
+// that say what is wrong with the file (wrapping workfile's, imagefp's or
+// matcher.ErrNoContent, as MatcherRegistrar's do); any other error is
+// logged and reported as a server failure.
 type Registrar interface {
 	RegisterUpload(ctx context.Context, u Upload) (w store.Work, created bool, err error)
 }
@@ -137,7 +140,7 @@ func (h *Handler) routes() *http.ServeMux {
 	mux.HandleFunc("GET /works/{id}", h.signedIn(h.work))
 	mux.HandleFunc("GET /works/{id}/thumb", h.signedIn(h.thumb))
 	mux.HandleFunc("GET /upload", h.signedIn(h.uploadForm))
-	mux.HandleFunc("POST /upload", h.signedIn(h.upload))
+	mux.HandleFunc("POST /upload", h.signedInWithFiles(h.upload))
 	mux.HandleFunc("GET /scans", h.signedIn(h.scans))
 	mux.HandleFunc("POST /scans", h.signedIn(h.startScan))
 	mux.HandleFunc("GET /scans/{id}", h.signedIn(h.scan))
@@ -159,8 +162,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // signedIn runs next with the request's principal, sending a browser
-// without a valid session to the login form.
+// without a valid session to the login form. A POST must be a small form
+// (maxFormBytes) carrying the session's CSRF token.
 func (h *Handler) signedIn(next func(http.ResponseWriter, *http.Request, session)) http.HandlerFunc {
+	return h.signedInForm(next, false)
+}
+
+// signedInWithFiles is signedIn for the upload form, whose body may hold
+// files up to MaxUploadBytes.
+func (h *Handler) signedInWithFiles(next func(http.ResponseWriter, *http.Request, session)) http.HandlerFunc {
+	return h.signedInForm(next, true)
+}
+
+func (h *Handler) signedInForm(next func(http.ResponseWriter, *http.Request, session), files bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := h.opts.Auth.Authenticate(r)
 		switch {
@@ -176,7 +190,7 @@ func (h *Handler) signedIn(next func(http.ResponseWriter, *http.Request, session
 			next(w, r, s)
 			return
 		}
-		if err := h.parseForm(w, r); err != nil {
+		if err := h.parseForm(w, r, files); err != nil {
 			h.formError(w, r, s, err)
 			return
 		}
@@ -196,12 +210,19 @@ const maxFormBytes = 64 << 10
 // the (bounded) body spills to temporary files.
 const uploadMemory = 8 << 20
 
-// parseForm reads a POST body within bounds: MaxUploadBytes for a
-// multipart upload, maxFormBytes for any other form.
-func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) error {
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+// parseForm reads a POST body within bounds: MaxUploadBytes for a form
+// that may send files, maxFormBytes for any other, whatever its content
+// type (the login form is open to anyone: a large multipart body there
+// must not be read, let alone spooled to disk).
+func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request, files bool) error {
+	multi := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+	switch {
+	case multi && files:
 		r.Body = http.MaxBytesReader(w, r.Body, h.opts.MaxUploadBytes)
 		return r.ParseMultipartForm(uploadMemory)
+	case multi:
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		return r.ParseMultipartForm(maxFormBytes)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	return r.ParseForm()
@@ -210,9 +231,13 @@ func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) error {
 // formError answers a body that could not be read: too large, or not a
 // form.
 func (h *Handler) formError(w http.ResponseWriter, r *http.Request, s session, err error) {
-	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		h.render(w, r, http.StatusRequestEntityTooLarge, "error", s, errorPage{Title: "Upload too large",
-			Message: fmt.Sprintf("An upload may hold at most %d MiB in all. Send fewer or smaller files.", h.opts.MaxUploadBytes>>20)})
+	if mb, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		page := errorPage{Title: "Upload too large",
+			Message: fmt.Sprintf("An upload may hold at most %d MiB in all. Send fewer or smaller files.", h.opts.MaxUploadBytes>>20)}
+		if mb.Limit == maxFormBytes {
+			page = errorPage{Title: "Form too large", Message: fmt.Sprintf("This form may hold at most %d KiB.", maxFormBytes>>10)}
+		}
+		h.render(w, r, http.StatusRequestEntityTooLarge, "error", s, page)
 		return
 	}
 	h.render(w, r, http.StatusBadRequest, "error", s, errorPage{Title: "Bad form", Message: "The form could not be read."})

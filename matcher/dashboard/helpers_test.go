@@ -56,7 +56,10 @@ func newEnv(t *testing.T, opts Options) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, db: db, m: m}
-	opts.Store, opts.Auth, opts.Registrar = db, access.NewAuthenticator(db, nil), MatcherRegistrar{Matcher: m}
+	opts.Store, opts.Auth = db, access.NewAuthenticator(db, nil)
+	if opts.Registrar == nil {
+		opts.Registrar = MatcherRegistrar{Matcher: m}
+	}
 	if opts.Launcher == nil {
 		opts.Launcher = recordingLauncher{e}
 	}

@@ -42,7 +42,7 @@ func (h *Handler) showLogin(w http.ResponseWriter, r *http.Request, status int, 
 
 // login checks the pasted token and starts the session.
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
-	if err := h.parseForm(w, r); err != nil {
+	if err := h.parseForm(w, r, false); err != nil {
 		h.formError(w, r, session{}, err)
 		return
 	}

@@ -135,5 +135,10 @@ func (h *Handler) scan(w http.ResponseWriter, r *http.Request, s session) {
 		h.fail(w, r, s, fmt.Errorf("scan %s: %w", r.PathValue("id"), err))
 		return
 	}
+	if sc.Error != "" && !s.Admin {
+		// The error is the server's own message (store addresses,
+		// paths): creators learn only that the scan failed.
+		sc.Error = "The scan failed; the operator's log has the details."
+	}
 	h.render(w, r, http.StatusOK, "scan", s, scanPage{Scan: sc})
 }

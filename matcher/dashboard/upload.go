@@ -93,11 +93,15 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, s session) {
 				Creator: creator, Title: title, License: license, Filename: res.Filename, Data: data,
 			})
 		}
-		if err != nil {
-			// The registrar's errors name the file and what is wrong
-			// with it (type, size, no text): the creator can act on them.
+		switch {
+		case err != nil && refused(err):
+			// These errors name the file and what is wrong with it
+			// (type, size, no text): the creator can act on them.
 			res.Error = err.Error()
 			h.log.Info("dashboard: upload refused", "file", res.Filename, "err", err)
+		case err != nil:
+			res.Error = "the server could not store it. Try again; if it keeps failing, tell the operator."
+			h.log.Error("dashboard: upload failed", "file", res.Filename, "err", err)
 		}
 		page.Results = append(page.Results, res)
 	}

@@ -175,11 +175,13 @@ func (h *Handler) work(w http.ResponseWriter, r *http.Request, s session) {
 	if len(wk.Thumb) > 0 {
 		page.ThumbURL = "/works/" + wk.ID + "/thumb"
 	}
-	from := (pageNo - 1) * placesPerPage
-	if from > 0 && from >= len(seen) {
+	// Compare page numbers, not offsets: (pageNo-1)*placesPerPage
+	// overflows for a large enough pageNo.
+	if pages := (len(seen) + placesPerPage - 1) / placesPerPage; pageNo > max(pages, 1) {
 		h.render(w, r, http.StatusNotFound, "error", s, notFoundPage)
 		return
 	}
+	from := (pageNo - 1) * placesPerPage
 	to := min(from+placesPerPage, len(seen))
 	if pageNo > 1 {
 		page.Prev = "?page=" + strconv.Itoa(pageNo-1)

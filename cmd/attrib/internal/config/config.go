@@ -91,7 +91,7 @@ type Transparency struct {
 // Serve holds the settings of attrib serve (API and dashboard).
 type Serve struct {
 	Addr           string `yaml:"addr"`             // listen address
-	MaxUploadBytes int64  `yaml:"max_upload_bytes"` // request body cap; also caps a work fetched from a URL
+	MaxUploadBytes int64  `yaml:"max_upload_bytes"` // cap on a registration request: its body and the works it fetches from URLs, all together
 	// AllowPrivateURLs lets work URLs reach loopback, private and
 	// link-local addresses; off, a creator cannot make the server fetch
 	// internal services.
