@@ -227,6 +227,9 @@ type Tokens interface {
 	// ListTokens lists every token, oldest first (hashes only: the store
 	// never sees a secret).
 	ListTokens(ctx context.Context) ([]Token, error)
+	// DeleteToken removes the token with that hash (revokes it: the next
+	// TokenByHash is ErrNotFound); ErrNotFound when there is none.
+	DeleteToken(ctx context.Context, hash string) error
 }
 
 // Schedule is a recurring scan: a cron expression and what to run.

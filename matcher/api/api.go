@@ -21,6 +21,8 @@ type Store interface {
 	ListScans(ctx context.Context) ([]store.Scan, error)
 	Matches(ctx context.Context, scanID string, f store.MatchFilter) ([]store.Match, error)
 	PutToken(ctx context.Context, t store.Token) error
+	ListTokens(ctx context.Context) ([]store.Token, error)
+	DeleteToken(ctx context.Context, hash string) error
 	PutSchedule(ctx context.Context, s store.Schedule) (store.Schedule, error)
 	Schedule(ctx context.Context, id string) (store.Schedule, error)
 	ListSchedules(ctx context.Context) ([]store.Schedule, error)
@@ -145,7 +147,9 @@ func (a *API) table() []route {
 		{Route{"GET /api/v1/schedules/{id}", true}, a.getSchedule},
 		{Route{"PUT /api/v1/schedules/{id}", true}, a.putSchedule},
 		{Route{"DELETE /api/v1/schedules/{id}", true}, a.deleteSchedule},
+		{Route{"GET /api/v1/tokens", true}, a.listTokens},
 		{Route{"POST /api/v1/tokens", true}, a.postToken},
+		{Route{"DELETE /api/v1/tokens/{id}", true}, a.deleteToken},
 		{Route{"GET /api/v1/whoami", false}, a.whoami},
 	}
 }

@@ -112,7 +112,8 @@
 //     idempotent, so a process killed in between leaves matches that the
 //     next delivery of the same results makes visible: at-least-once
 //     delivery neither loses nor duplicates a match.
-//   - Tokens are one hash: PutToken is HSETNX, so a hash is stored once.
+//   - Tokens are one hash: PutToken is HSETNX, so a hash is stored once;
+//     DeleteToken is HDEL, so a revoked token is gone for every process.
 //   - A schedule and its index entry are written and removed together by
 //     scripts in the slot {sch}; replacing keeps the creation time.
 //   - PutPageStates checks the whole batch, then pipelines one HSET per

@@ -103,3 +103,20 @@ func (s *Store) ListTokens(ctx context.Context) ([]store.Token, error) {
 	})
 	return ts, nil
 }
+
+// DeleteToken implements store.Tokens with one HDEL, so a token is gone
+// for every process at once.
+func (s *Store) DeleteToken(ctx context.Context, hash string) error {
+	const op = "delete token"
+	if err := s.check(ctx); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	n, err := s.c.HDel(ctx, s.k.tokens(), hash).Result()
+	if err != nil {
+		return s.fail(ctx, op, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", op, store.ErrNotFound)
+	}
+	return nil
+}

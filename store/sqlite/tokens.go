@@ -90,6 +90,24 @@ func (db *DB) ListTokens(ctx context.Context) ([]store.Token, error) {
 	return ts, nil
 }
 
+// DeleteToken implements store.Tokens.
+func (db *DB) DeleteToken(ctx context.Context, hash string) error {
+	const op = "delete token"
+	if err := db.check(ctx); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	res, err := db.writer.ExecContext(ctx, `DELETE FROM tokens WHERE hash = ?`, hash)
+	if err != nil {
+		return db.fail(ctx, op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return db.fail(ctx, op, err)
+	} else if n == 0 {
+		return fmt.Errorf("%s: %w", op, store.ErrNotFound)
+	}
+	return nil
+}
+
 func scanToken(scan func(...any) error) (store.Token, error) {
 	var t store.Token
 	var created sql.NullInt64

@@ -72,6 +72,7 @@ func calls(f fixture) []call {
 		}},
 		{"TokenByHash", func(ctx context.Context, s store.Store) error { _, err := s.TokenByHash(ctx, f.token.Hash); return err }},
 		{"ListTokens", func(ctx context.Context, s store.Store) error { _, err := s.ListTokens(ctx); return err }},
+		{"DeleteToken", func(ctx context.Context, s store.Store) error { return s.DeleteToken(ctx, f.token.Hash) }},
 		{"Schedule", func(ctx context.Context, s store.Store) error { _, err := s.Schedule(ctx, f.schedule.ID); return err }},
 		{"ListSchedules", func(ctx context.Context, s store.Store) error { _, err := s.ListSchedules(ctx); return err }},
 		{"PutSchedule", func(ctx context.Context, s store.Store) error { _, err := s.PutSchedule(ctx, nightly()); return err }},
@@ -114,8 +115,8 @@ func testContextCancelled(t *testing.T, s store.Store) {
 	if ms := matches(t, s, f.scan.ID, store.MatchFilter{}); len(ms) != 0 {
 		t.Errorf("%d matches after a cancelled PutMatches, want 0", len(ms))
 	}
-	if ts := listTokens(t, s); len(ts) != 1 {
-		t.Errorf("%d tokens after a cancelled PutToken, want 1", len(ts))
+	if ts := listTokens(t, s); len(ts) != 1 || ts[0].Hash != f.token.Hash {
+		t.Errorf("tokens after cancelled PutToken and DeleteToken = %v, want only the fixture's", ts)
 	}
 	if ss := listSchedules(t, s); len(ss) != 1 {
 		t.Errorf("%d schedules after cancelled PutSchedule and DeleteSchedule, want 1", len(ss))

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PutMatchesInvalidStoresNothing", testPutMatchesInvalidStoresNothing},
 		{"Tokens", testTokens},
 		{"TokensInvalid", testTokensInvalid},
+		{"TokensDelete", testTokensDelete},
 		{"SchedulesCreate", testSchedulesCreate},
 		{"SchedulesReplace", testSchedulesReplace},
 		{"SchedulesDelete", testSchedulesDelete},

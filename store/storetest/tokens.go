@@ -114,3 +114,52 @@ func testTokensInvalid(t *testing.T, s store.Store) {
 	}
 	checkToken(t, list[0], stored)
 }
+
+func testTokensDelete(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	keep := store.Token{Hash: hash("keep"), Creator: "alice", CreatedAt: baseTime()}
+	gone := store.Token{Hash: hash("gone"), Admin: true, CreatedAt: baseTime().Add(time.Minute)}
+	for _, tok := range []store.Token{keep, gone} {
+		if err := s.PutToken(ctx, tok); err != nil {
+			t.Fatalf("PutToken: %v", err)
+		}
+	}
+	if err := s.DeleteToken(ctx, gone.Hash); err != nil {
+		t.Fatalf("DeleteToken: %v", err)
+	}
+	if _, err := s.TokenByHash(ctx, gone.Hash); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("TokenByHash after DeleteToken = %v, want ErrNotFound", err)
+	}
+	list := listTokens(t, s)
+	if len(list) != 1 {
+		t.Fatalf("ListTokens after DeleteToken = %v, want only the kept token", list)
+	}
+	checkToken(t, list[0], keep)
+	for _, tc := range []struct{ name, hash string }{
+		{"deleted again", gone.Hash},
+		{"never stored", hash("never")},
+		{"upper case of a stored hash", strings.ToUpper(keep.Hash)},
+		{"prefix of a stored hash", keep.Hash[:12]},
+		{"empty", ""},
+	} {
+		if err := s.DeleteToken(ctx, tc.hash); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("DeleteToken(%s) = %v, want ErrNotFound", tc.name, err)
+		}
+	}
+	got, err := s.TokenByHash(ctx, keep.Hash)
+	if err != nil {
+		t.Fatalf("TokenByHash of the kept token: %v", err)
+	}
+	checkToken(t, got, keep)
+	// The hash of a revoked token may be stored again (it never will be in
+	// practice: secrets are random), as a new token.
+	again := store.Token{Hash: gone.Hash, Creator: "bob", CreatedAt: baseTime().Add(time.Hour)}
+	if err := s.PutToken(ctx, again); err != nil {
+		t.Fatalf("PutToken of a deleted hash: %v", err)
+	}
+	got, err = s.TokenByHash(ctx, again.Hash)
+	if err != nil {
+		t.Fatalf("TokenByHash: %v", err)
+	}
+	checkToken(t, got, again)
+}
