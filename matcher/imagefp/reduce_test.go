@@ -126,12 +126,25 @@ func TestBins(t *testing.T) {
 // the full decoded image (the first cut of this package) on every image
 // of the shared data: the pre-downscaling must not move hashes by more
 // than a few bits.
+//
+// Under the race detector, which only slows these single-goroutine decodes
+// and hashes, it checks every third file (in walk order) and scales the
+// count of exact agreements it wants accordingly.
 func TestReferenceAgreement(t *testing.T) {
+	t.Parallel() // CPU-bound and independent: uses both cores when the package runs alone
 	root := filepath.Join(dataDir(t), "images")
+	stride := 1
+	if raceEnabled {
+		stride = 3
+	}
 	hist := map[int]int{}
+	n := 0
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		if n++; (n-1)%stride != 0 {
+			return nil
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -159,8 +172,8 @@ func TestReferenceAgreement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hist[0] < 100 {
-		t.Errorf("only %d images hash exactly as before", hist[0])
+	if hist[0]*stride < 100 {
+		t.Errorf("only %d images (of every %d) hash exactly as before", hist[0], stride)
 	}
 	t.Logf("distance to goimagehash on the full image: count by bits %v", hist)
 }

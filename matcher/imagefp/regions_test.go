@@ -40,6 +40,7 @@ func within(got, want image.Rectangle, tol int) bool {
 // a side of the picture is as light as the page (the harness's
 // "screenshot" row measures the effect on matching).
 func TestRegionsFindsPlacedPicture(t *testing.T) {
+	t.Parallel() // CPU-bound and independent: uses both cores when the package runs alone
 	rng := rand.New(rand.NewPCG(1, 2))
 	cases := []struct {
 		name     string

@@ -10,10 +10,13 @@ import (
 	"testing"
 )
 
+// pngOf encodes img as PNG with the fastest compression: the fixtures are
+// large and only their pixels matter.
 func pngOf(t *testing.T, img image.Image) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&b, img); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -44,6 +47,7 @@ func transparentRed(w, h int) *image.NRGBA {
 }
 
 func TestComputeWorkThumb(t *testing.T) {
+	t.Parallel()                // CPU-bound and independent: uses both cores when the package runs alone
 	sideways := scene(480, 320) // shown landscape; stored as the rotated portrait with tag 6
 	stored := image.NewNRGBA(image.Rect(0, 0, 320, 480))
 	for y := range 320 {

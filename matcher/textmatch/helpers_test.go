@@ -82,8 +82,11 @@ func fortunes(tb testing.TB, name string) []string {
 }
 
 // wordsOf returns n words of text starting at word from (space separated).
-func wordsOf(text string, from, n int) string {
-	f := strings.Fields(text)
+func wordsOf(text string, from, n int) string { return wordsIn(strings.Fields(text), from, n) }
+
+// wordsIn is wordsOf on a text already split into words (for loops over a
+// long text, which splitting anew each time slows a lot under -race).
+func wordsIn(f []string, from, n int) string {
 	from = min(from, len(f))
 	return strings.Join(f[from:min(from+n, len(f))], " ")
 }

@@ -2,6 +2,8 @@ package textmatch
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"testing"
 )
 
@@ -9,15 +11,24 @@ import (
 // each rendered page finds its own source, although markup differs (reST
 // roles and directives against rendered HTML). The two known misses are
 // faq/index and contents, whose sources are only toctree directives.
+//
+// Under the race detector, which only slows this single-goroutine
+// matching, it matches every third page (in name order) and the two known
+// misses, and scales the counts it wants accordingly.
 func TestMatchPydocSite(t *testing.T) {
 	ws := pydocSources(t)
 	e := newEngine(t, DefaultOptions(), ws)
-	found, first := 0, 0
+	found, first, pages := 0, 0, 0
 	var missed []string
-	for id, work := range ws {
+	for i, id := range slices.Sorted(maps.Keys(ws)) {
+		work := ws[id]
 		if id == "whatsnew/changelog" {
 			continue // no page
 		}
+		if raceEnabled && i%3 != 0 && id != "faq/index" && id != "contents" {
+			continue
+		}
+		pages++
 		page := htmlText(t, id)
 		rs, err := e.Match(context.Background(), page, ws.text)
 		if err != nil {
@@ -40,8 +51,13 @@ func TestMatchPydocSite(t *testing.T) {
 			missed = append(missed, id)
 		}
 	}
-	t.Logf("496 pages: own source found for %d, ranked first for %d; missed %v", found, first, missed)
-	if found < 494 || first < 480 {
-		t.Errorf("own source found for %d pages (want ≥ 494), first for %d (want ≥ 480)", found, first)
+	t.Logf("%d pages: own source found for %d, ranked first for %d; missed %v", pages, found, first, missed)
+	if !raceEnabled && pages != 496 {
+		t.Errorf("matched %d pages, want 496", pages)
+	}
+	// Of all 496 pages: found for at least 494, first for at least 480.
+	if wantFirst := pages - (16*pages+495)/496; found < pages-2 || first < wantFirst {
+		t.Errorf("own source found for %d of %d pages (want ≥ %d), first for %d (want ≥ %d)",
+			found, pages, pages-2, first, wantFirst)
 	}
 }

@@ -66,13 +66,27 @@ func someJPEGs(tb testing.TB) []string {
 	return out
 }
 
+// conformanceJPEGs returns the JPEGs the exact-equality tests compare with
+// image/jpeg: all the shared ones, or under the race detector, which only
+// slows these single-goroutine decodes (the big photos are 98% of the
+// pixels), someJPEGs, which still holds every colour model, subsampling and
+// progression and one big photo of each kind.
+func conformanceJPEGs(tb testing.TB) []string {
+	tb.Helper()
+	if raceEnabled {
+		return someJPEGs(tb)
+	}
+	return sharedJPEGs(tb)
+}
+
 // stdDecode decodes with image/jpeg.
 func stdDecode(data []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(data)) }
 
 // TestScale1MatchesImageJPEG: in colour at scale 1, every shared JPEG
 // decodes to exactly image/jpeg's image, or fails where it fails.
 func TestScale1MatchesImageJPEG(t *testing.T) {
-	for _, rel := range sharedJPEGs(t) {
+	t.Parallel() // CPU-bound and independent: uses both cores when the package runs alone
+	for _, rel := range conformanceJPEGs(t) {
 		data := shareddata.Read(t, rel)
 		want, werr := stdDecode(data)
 		got, gerr := Decode(data, Options{})
@@ -113,8 +127,9 @@ func lumaOf(img image.Image) *image.Gray {
 // TestGrayIsLuminance: with Gray at scale 1, Decode returns the luminance
 // of image/jpeg's decoding, pixel for pixel, for every colour model.
 func TestGrayIsLuminance(t *testing.T) {
+	t.Parallel() // CPU-bound and independent: uses both cores when the package runs alone
 	models := map[string]bool{}
-	for _, rel := range sharedJPEGs(t) {
+	for _, rel := range conformanceJPEGs(t) {
 		data := shareddata.Read(t, rel)
 		want, werr := stdDecode(data)
 		got, gerr := Decode(data, Options{Gray: true})
@@ -208,6 +223,7 @@ func boxCompare(reduced, full *image.Gray, s int) (mean float64, worst int) {
 // full decoding clips no pixel, and within 0.75 levels on average. The
 // images have the scaled size.
 func TestScaledNearBoxDownscale(t *testing.T) {
+	t.Parallel() // CPU-bound and independent: uses both cores when the package runs alone
 	var worstMean float64
 	var worst int
 	for _, rel := range someJPEGs(t) {
@@ -250,6 +266,7 @@ func TestScaledNearBoxDownscale(t *testing.T) {
 // chroma scans with Gray) do not change its output, on every shared
 // progressive JPEG.
 func TestSkippedScansChangeNothing(t *testing.T) {
+	t.Parallel() // CPU-bound and independent: uses both cores when the package runs alone
 	progressive := 0
 	for _, rel := range someJPEGs(t) {
 		data := shareddata.Read(t, rel)
@@ -283,6 +300,7 @@ func TestSkippedScansChangeNothing(t *testing.T) {
 // unless it skipped a scan it accepts exactly what image/jpeg accepts,
 // with the same pixels at scale 1.
 func TestCorruptInputs(t *testing.T) {
+	t.Parallel() // CPU-bound and independent: uses both cores when the package runs alone
 	files := []string{
 		"images/go-image-testdata/video-001.q50.420.jpeg",
 		"images/go-image-testdata/video-001.q50.422.progressive.jpeg",
@@ -298,9 +316,16 @@ func TestCorruptInputs(t *testing.T) {
 		state ^= state << 17
 		return int(state % uint64(n))
 	}
+	// Under the race detector, which only slows these single-goroutine
+	// decodes, each file gets the first 36 mutations: still every kind
+	// (truncation, 1 to 4 flipped bytes) several times.
+	mutations := 120
+	if raceEnabled {
+		mutations = 36
+	}
 	for _, rel := range files {
 		orig := shareddata.Read(t, rel)
-		for i := range 120 {
+		for i := range mutations {
 			data := slices.Clone(orig)
 			if i%3 == 0 {
 				data = data[:next(len(data))]
