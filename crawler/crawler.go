@@ -105,6 +105,12 @@ type Page struct {
 	// Validators are the response's ETag and Last-Modified, kept by a
 	// Revisiter for the next crawl's conditional request.
 	Validators fetch.Validators
+	// Links are the page's links in canonical form, in document order,
+	// duplicates and unparsable URLs removed, before scope and depth
+	// checks: a Revisiter keeps them so that a later 304 for the page
+	// queues them again (Previous.Links). Set (non-nil) only when the
+	// Handler is a Revisiter: others do not pay for the canonicalisation.
+	Links []string
 }
 
 // Image is a fetched and fingerprinted image. Each image URL is fetched once

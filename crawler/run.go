@@ -198,9 +198,10 @@ func (r *run) work(ctx context.Context) error {
 // process crawls one job. Bad pages are counted, not returned: the error
 // is for cancellation and failures of the frontier or the politeness state.
 func (r *run) process(ctx context.Context, j frontier.Job) error {
-	fp, err := r.fetchPage(ctx, j.URL, r.validators(ctx, j))
+	pr := r.previous(ctx, j)
+	fp, err := r.fetchPage(ctx, j.URL, pr.Validators)
 	if errors.Is(err, fetch.ErrNotModified) {
-		return r.unchanged(ctx, j)
+		return r.unchanged(ctx, j, pr)
 	}
 	if err != nil {
 		if r.retry != nil && ctx.Err() == nil && transient(err) {
@@ -223,12 +224,15 @@ func (r *run) process(ctx context.Context, j frontier.Job) error {
 	r.n.pages.Add(1)
 	r.n.bytes.Add(fp.Bytes)
 	p := newPage(j, fp)
+	if r.revisit != nil {
+		p.Links = pageLinks(fp.Links)
+	}
 	// Before the links are queued: the first page of a site waits for its
 	// policy files, and is not lost to an interruption its links cause.
 	if p.Signals, err = r.policy.Resolve(ctx, optout.Content{URL: p.URL, Signals: fp.Signals}); err != nil {
 		return err
 	}
-	if err := r.pushLinks(ctx, j, fp); err != nil {
+	if err := r.pushLinks(ctx, j, fp.URL, fp.Links); err != nil {
 		return err
 	}
 	r.log.Debug("page", "url", p.URL, "depth", p.Depth, "bytes", p.Bytes, "links", len(fp.Links), "images", len(fp.Images))
@@ -286,21 +290,21 @@ func (r *run) pageFailed(ctx context.Context, j frontier.Job, err error) error {
 	return nil
 }
 
-// pushLinks queues the page's links one level deeper, unless the page is
-// at the maximum depth.
-func (r *run) pushLinks(ctx context.Context, j frontier.Job, fp *fetch.Page) error {
-	if j.Depth >= r.opts.MaxDepth || len(fp.Links) == 0 {
+// pushLinks queues links found on referrer one level deeper, unless the
+// page (job j) is at the maximum depth.
+func (r *run) pushLinks(ctx context.Context, j frontier.Job, referrer string, links []string) error {
+	if j.Depth >= r.opts.MaxDepth || len(links) == 0 {
 		return nil
 	}
-	jobs := make([]frontier.Job, len(fp.Links))
-	for i, l := range fp.Links {
-		jobs[i] = frontier.Job{URL: l, Depth: j.Depth + 1, Referrer: fp.URL}
+	jobs := make([]frontier.Job, len(links))
+	for i, l := range links {
+		jobs[i] = frontier.Job{URL: l, Depth: j.Depth + 1, Referrer: referrer}
 	}
 	if _, err := r.front.Push(ctx, jobs...); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("push links of %s: %w", fp.URL, err)
+		return fmt.Errorf("push links of %s: %w", referrer, err)
 	}
 	return nil
 }

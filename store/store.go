@@ -263,20 +263,33 @@ type Schedules interface {
 }
 
 // PageState is what a recrawl needs to ask for a page conditionally: the
-// validators the server sent last time and the scan whose matches for the
-// page are still current.
+// validators the server sent last time, the scan whose matches for the
+// page are still current, and the page's links, to follow when it is
+// unchanged.
 type PageState struct {
 	URL          string // canonical page URL (the key)
 	ETag         string
 	LastModified string // as the server sent it (HTTP date)
 	ScanID       string // scan that last fetched the page in full
 	CheckedAt    time.Time
+	// Links are the page's outlinks as that fetch found them (canonical,
+	// in document order, duplicates removed), so that a recrawl answered
+	// 304 can follow them without the body. nil means not recorded (a
+	// state written before links were kept, or a page with more than
+	// MaxPageLinks links); an empty non-nil slice is a page without links.
+	// Both backends keep the difference.
+	Links []string
 }
+
+// MaxPageLinks bounds PageState.Links: more is ErrInvalid. It is the
+// crawler's per-page link cap (extract.DefaultLimits), so every page the
+// crawler fetches fits; a page over it is stored with Links nil.
+const MaxPageLinks = 20000
 
 // Pages holds per-page recrawl state.
 type Pages interface {
-	// PutPageStates upserts states by URL. An empty URL is ErrInvalid and
-	// nothing of the batch is stored.
+	// PutPageStates upserts states by URL. An empty URL or more than
+	// MaxPageLinks links is ErrInvalid and nothing of the batch is stored.
 	PutPageStates(ctx context.Context, states []PageState) error
 	// PageState returns the state of one URL, or ErrNotFound.
 	PageState(ctx context.Context, url string) (PageState, error)

@@ -23,8 +23,8 @@ type PageStore interface {
 }
 
 // revisit is the handler of a recrawl. It keeps every fully fetched page's
-// validators (store.PageState, keyed by the page's final URL, with ScanID =
-// this scan) and, for a page the server reports unchanged, copies the
+// validators and links (store.PageState, keyed by the page's final URL,
+// with ScanID = this scan) and, for a page the server reports unchanged, copies the
 // matches stored for that page (PageURL = the page: its text and its
 // images) by the scan that last fetched it in full into this scan, so that
 // an unchanged page does not look as if its appearances were removed.
@@ -38,7 +38,7 @@ type revisit struct {
 	checked  time.Time // registry time of this scan's matching
 	newest   time.Time // newest work's registration
 	mu       sync.Mutex
-	states   map[string]store.PageState          // read by Validators, for HandleUnchanged; guarded by mu
+	states   map[string]store.PageState          // read by Previous, for HandleUnchanged; guarded by mu
 	previous map[string]map[string][]store.Match // scan -> page URL -> matches; guarded by mu
 }
 
@@ -57,26 +57,26 @@ func newRevisit(ctx context.Context, h *handler, pages PageStore, checked time.T
 	return rv, nil
 }
 
-// Validators implements crawler.Revisiter.
-func (rv *revisit) Validators(ctx context.Context, url string) (fetch.Validators, error) {
+// Previous implements crawler.Revisiter.
+func (rv *revisit) Previous(ctx context.Context, url string) (crawler.Previous, error) {
 	st, err := rv.pages.PageState(ctx, url)
 	if errors.Is(err, store.ErrNotFound) {
-		return fetch.Validators{}, nil
+		return crawler.Previous{}, nil
 	}
 	if err != nil {
-		return fetch.Validators{}, err
+		return crawler.Previous{}, err
 	}
 	if st.ScanID == "" || !st.CheckedAt.After(rv.newest) {
-		return fetch.Validators{}, nil
+		return crawler.Previous{}, nil
 	}
 	rv.mu.Lock()
 	rv.states[url] = st
 	rv.mu.Unlock()
-	return fetch.Validators{ETag: st.ETag, LastModified: st.LastModified}, nil
+	return crawler.Previous{Validators: fetch.Validators{ETag: st.ETag, LastModified: st.LastModified}, Links: st.Links}, nil
 }
 
 // HandlePage matches the page as the plain handler does, then keeps its
-// validators for the next recrawl.
+// validators and links for the next recrawl.
 func (rv *revisit) HandlePage(ctx context.Context, p *crawler.Page) error {
 	if err := rv.handler.HandlePage(ctx, p); err != nil {
 		return err // no state: the next crawl fetches the page in full again
@@ -86,11 +86,23 @@ func (rv *revisit) HandlePage(ctx context.Context, p *crawler.Page) error {
 	// Pages without validators are stored too: an older state of the URL
 	// must not be sent once the server stopped sending them.
 	st := store.PageState{URL: p.URL, ETag: p.Validators.ETag, LastModified: p.Validators.LastModified,
-		ScanID: rv.scanID, CheckedAt: rv.checked}
+		ScanID: rv.scanID, CheckedAt: rv.checked, Links: recordedLinks(p.Links)}
 	if err := rv.pages.PutPageStates(ctx, []store.PageState{st}); err != nil {
 		return fmt.Errorf("store page state of %s: %w", p.URL, err)
 	}
 	return nil
+}
+
+// recordedLinks returns the links to keep with a page's state: all of them,
+// or nil, "not known", when there are more than the store keeps (the page
+// is then fetched in full unless at the maximum depth, rather than have a
+// 304 follow only some of its links). The crawler sets Page.Links non-nil
+// for a Revisiter; nil from elsewhere stays unknown, not "no links".
+func recordedLinks(links []string) []string {
+	if len(links) > store.MaxPageLinks {
+		return nil
+	}
+	return links
 }
 
 // HandleUnchanged implements crawler.Revisiter: it carries the page's

@@ -39,10 +39,12 @@ type Runner struct {
 	// crawl runs, and once at the end.
 	OnProgress    func(Progress)
 	ProgressEvery time.Duration
-	// Pages, when set, makes crawls recrawls: pages at the maximum depth
-	// are asked for conditionally with the validators an earlier scan
-	// kept, and an unchanged page's matches are carried into the new scan
-	// (see Revisit). nil: every page is fetched in full.
+	// Pages, when set, makes crawls recrawls: pages are asked for
+	// conditionally with the validators an earlier scan kept, an
+	// unchanged page's links (kept too) are followed and its matches
+	// carried into the new scan (see revisit; pages whose links were not
+	// kept are asked conditionally only at the maximum depth). nil: every
+	// page is fetched in full.
 	Pages PageStore
 	// RegistryAt is when Matcher's registry was read (zero: the scan's
 	// start). Pages matched against an older registry than the newest

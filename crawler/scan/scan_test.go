@@ -22,7 +22,7 @@ looking at the world before deciding what to do in it. A fisherman reads the col
 and the shape of the clouds over the headland the way a scholar reads a manuscript, slowly, with a
 suspicion that the important part is written in the margins.`
 
-func setup(t *testing.T) (*sqlite.DB, *matcher.Matcher, store.Work) {
+func setup(t testing.TB) (*sqlite.DB, *matcher.Matcher, store.Work) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))

@@ -1,9 +1,11 @@
 package redis
 
 import (
+	"encoding/binary"
 	"errors"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -132,6 +134,47 @@ func TestMillisTruncates(t *testing.T) {
 		}
 		if !stamp(tc.in).Equal(tc.in.Truncate(time.Millisecond)) {
 			t.Errorf("stamp(%v) = %v, want %v", tc.in, stamp(tc.in), tc.in.Truncate(time.Millisecond))
+		}
+	}
+}
+
+// TestPageStateCodec: states round-trip with nil and empty links kept
+// apart; a record of the first encoding (no links) still decodes, with
+// Links nil; truncated or padded records are corrupt.
+func TestPageStateCodec(t *testing.T) {
+	at := time.UnixMilli(1_790_000_000_123).UTC()
+	states := map[string]store.PageState{
+		"no links":    {URL: "u", ETag: `W/"e"`, LastModified: "Wed, 21 Oct 2026 07:28:00 GMT", ScanID: "s_1", CheckedAt: at},
+		"empty links": {URL: "u", ScanID: "s_1", Links: []string{}},
+		"links":       {URL: "u", ScanID: "s_1", Links: []string{"http://a.test/", "", "http://a.test/ü\n"}},
+	}
+	for name, want := range states {
+		t.Run(name, func(t *testing.T) {
+			got, err := decodePageState("u", encodePageState(want))
+			if err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("decode(encode(%+v)) = %+v, %v", want, got, err)
+			}
+		})
+	}
+
+	// The first encoding, written by hand: four strings, nothing after.
+	old := []byte("\x0d1790000000123\x05W/\"e\"\x00\x03s_1")
+	got, err := decodePageState("u", old)
+	want := store.PageState{URL: "u", ETag: `W/"e"`, ScanID: "s_1", CheckedAt: at}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("decode(first encoding) = %+v, %v; want %+v", got, err, want)
+	}
+
+	full := encodePageState(states["links"])
+	corrupt := map[string][]byte{
+		"cut in a link":     full[:len(full)-1],
+		"trailing byte":     append(slices.Clone(full), 0),
+		"count beyond data": append(slices.Clone(old), 5, 0),
+		"count over cap":    binary.AppendUvarint(slices.Clone(old), store.MaxPageLinks+1),
+	}
+	for name, b := range corrupt {
+		if _, err := decodePageState("u", b); !errors.Is(err, errCorrupt) {
+			t.Errorf("%s: decode = %v, want errCorrupt", name, err)
 		}
 	}
 }

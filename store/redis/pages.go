@@ -25,6 +25,9 @@ func (s *Store) PutPageStates(ctx context.Context, states []store.PageState) err
 		if p.URL == "" {
 			return fmt.Errorf("%s: %w: state %d has no URL", op, store.ErrInvalid, i)
 		}
+		if len(p.Links) > store.MaxPageLinks {
+			return fmt.Errorf("%s: %w: state %d has %d links, more than %d", op, store.ErrInvalid, i, len(p.Links), store.MaxPageLinks)
+		}
 	}
 	err := s.pipe(ctx, func(pl goredis.Pipeliner) {
 		for _, p := range states {
@@ -38,33 +41,67 @@ func (s *Store) PutPageStates(ctx context.Context, states []store.PageState) err
 }
 
 // encodePageState is four length-prefixed strings (uvarint length, bytes):
-// checked (decimal ms, empty for none), ETag, Last-Modified, scan ID.
+// checked (decimal ms, empty for none), ETag, Last-Modified, scan ID; then,
+// when the links are recorded (non-nil), their count (uvarint) and each
+// link length-prefixed. A record of the first version ends after the scan
+// ID and decodes with Links nil.
 func encodePageState(p store.PageState) []byte {
 	var b []byte
 	for _, f := range []string{timeArg(stamp(p.CheckedAt)), p.ETag, p.LastModified, p.ScanID} {
-		b = binary.AppendUvarint(b, uint64(len(f)))
-		b = append(b, f...)
+		b = appendString(b, f)
+	}
+	if p.Links != nil {
+		b = binary.AppendUvarint(b, uint64(len(p.Links)))
+		for _, l := range p.Links {
+			b = appendString(b, l)
+		}
 	}
 	return b
 }
 
+// readString reads a length-prefixed string off b.
+func readString(b []byte) (string, []byte, bool) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || uint64(len(b)-k) < n {
+		return "", nil, false
+	}
+	return string(b[k : k+int(n)]), b[k+int(n):], true
+}
+
 func decodePageState(url string, b []byte) (store.PageState, error) {
+	corrupt := fmt.Errorf("page state %s: %w", url, errCorrupt)
 	var f [4]string
 	for i := range f {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || uint64(len(b)-k) < n {
-			return store.PageState{}, fmt.Errorf("page state %s: %w", url, errCorrupt)
+		var ok bool
+		if f[i], b, ok = readString(b); !ok {
+			return store.PageState{}, corrupt
 		}
-		f[i], b = string(b[k:k+int(n)]), b[k+int(n):]
+	}
+	var links []string
+	if len(b) != 0 {
+		n, k := binary.Uvarint(b)
+		// Each link takes at least its one-byte length: a count beyond
+		// the bytes left is corrupt, not an allocation to make.
+		if k <= 0 || n > store.MaxPageLinks || n > uint64(len(b)-k) {
+			return store.PageState{}, corrupt
+		}
+		b = b[k:]
+		links = make([]string, n)
+		for i := range links {
+			var ok bool
+			if links[i], b, ok = readString(b); !ok {
+				return store.PageState{}, corrupt
+			}
+		}
 	}
 	if len(b) != 0 {
-		return store.PageState{}, fmt.Errorf("page state %s: %w", url, errCorrupt)
+		return store.PageState{}, corrupt
 	}
 	checked, err := timeOf(f[0])
 	if err != nil {
 		return store.PageState{}, fmt.Errorf("page state %s: %w: %w", url, errCorrupt, err)
 	}
-	return store.PageState{URL: url, ETag: f[1], LastModified: f[2], ScanID: f[3], CheckedAt: checked}, nil
+	return store.PageState{URL: url, ETag: f[1], LastModified: f[2], ScanID: f[3], CheckedAt: checked, Links: links}, nil
 }
 
 // PageState implements store.Pages.

@@ -98,8 +98,37 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	}
 	var version int
 	rawQuery(t, path, "PRAGMA user_version", &version)
-	if version != 2 {
-		t.Errorf("user_version = %d, want 2", version)
+	if version != 3 {
+		t.Errorf("user_version = %d, want 3", version)
+	}
+}
+
+// TestUpgradeFromVersion2 opens a file written by the second schema: its
+// page states read back with Links nil (not recorded), which a recrawl
+// treats differently from a page without links, and links can be added.
+func TestUpgradeFromVersion2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "attrib.db")
+	for _, f := range []string{"migrations/0001_init.sql", "migrations/0002_service_log.sql"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rawExec(t, path, string(b))
+	}
+	rawExec(t, path, `INSERT INTO page_states VALUES ('http://site.test/', '"e"', '', 's_1', NULL);
+		PRAGMA user_version = 2;`)
+	db := openAt(t, path)
+	ctx := t.Context()
+	st, err := db.PageState(ctx, "http://site.test/")
+	if err != nil || st.ETag != `"e"` || st.ScanID != "s_1" || st.Links != nil {
+		t.Errorf("PageState from version 2 = %+v, %v; want ETag \"e\", scan s_1, Links nil", st, err)
+	}
+	st.Links = []string{"http://site.test/a"}
+	if err := db.PutPageStates(ctx, []store.PageState{st}); err != nil {
+		t.Fatalf("PutPageStates after upgrade: %v", err)
+	}
+	if got, err := db.PageState(ctx, st.URL); err != nil || len(got.Links) != 1 || got.Links[0] != st.Links[0] {
+		t.Errorf("PageState after storing links = %+v, %v; want links %q", got, err, st.Links)
 	}
 }
 

@@ -44,9 +44,10 @@ type Config struct {
 // Scans holds the settings of scans attrib serve starts (API and schedules).
 type Scans struct {
 	MaxConcurrent int `yaml:"max_concurrent"` // scans running in the server at once; later ones wait, queued
-	// Revisit makes crawls recrawls: pages at the maximum depth are asked
-	// for with If-None-Match / If-Modified-Since, and unchanged ones keep
-	// their earlier matches.
+	// Revisit makes crawls recrawls: pages are asked for with
+	// If-None-Match / If-Modified-Since (at every depth; the links kept
+	// from their last full fetch are followed on a 304), and unchanged ones
+	// keep their earlier matches.
 	Revisit bool `yaml:"revisit"`
 }
 
