@@ -121,6 +121,11 @@ func (r *RedisRobots) fetchLocked(ctx context.Context, origin, recKey, lockKey, 
 		defer cancel()
 		_ = unlockScript.Run(cctx, r.c, []string{lockKey}, token).Err() // else it expires
 	}()
+	// Another worker may have stored the record between our miss and our
+	// lock (it fetched, stored and unlocked in that gap): look again.
+	if rec, ok, err := r.get(ctx, recKey); err != nil || ok {
+		return rec, err
+	}
 	rec, ttl, err := fetchFn(ctx)
 	if err != nil {
 		return rec, fmt.Errorf("polite: fetch robots.txt of %s: %w", origin, err)
