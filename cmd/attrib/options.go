@@ -12,6 +12,7 @@ import (
 
 	"github.com/attrib/attrib/cmd/attrib/internal/config"
 	"github.com/attrib/attrib/matcher"
+	"github.com/attrib/attrib/matcher/transparency"
 	"github.com/attrib/attrib/store"
 	redisstore "github.com/attrib/attrib/store/redis"
 	"github.com/attrib/attrib/store/sqlite"
@@ -31,6 +32,11 @@ type globalOptions struct {
 	stdout io.Writer
 	stderr io.Writer
 	logger *slog.Logger
+
+	// tlog is the transparency log over tlogStore, opened once per
+	// command: each Log reads every leaf of the store when first used.
+	tlog      *transparency.Log
+	tlogStore store.Store
 }
 
 func (g *globalOptions) addFlags(fs *pflag.FlagSet) {

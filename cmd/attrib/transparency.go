@@ -39,13 +39,19 @@ func (g *globalOptions) signingKey() (ed25519.PrivateKey, error) {
 	return transparency.LoadOrCreateKey(path)
 }
 
-// openLog returns the transparency log over st, signing with the instance key.
+// openLog returns the transparency log over st, signing with the instance
+// key. The command's matcher, reports and receipts share one Log, so the
+// leaves are read from the store once.
 func (g *globalOptions) openLog(st store.Store) (*transparency.Log, error) {
+	if g.tlog != nil && g.tlogStore == st {
+		return g.tlog, nil
+	}
 	key, err := g.signingKey()
 	if err != nil {
 		return nil, err
 	}
-	return transparency.New(st, key), nil
+	g.tlog, g.tlogStore = transparency.New(st, key), st
+	return g.tlog, nil
 }
 
 // recordReport records a scan's report in the transparency log (once per
