@@ -1,8 +1,11 @@
 package workfile
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"path"
+	"strings"
 
 	"github.com/attrib/attrib/store"
 )
@@ -29,4 +32,39 @@ func ReadBytes(name string, data []byte, lim Limits) (File, error) {
 	var err error
 	f.Text, err = textOf(name, data)
 	return f, err
+}
+
+// ErrContentMismatch: a file's bytes do not sniff as the type its extension
+// names (a renamed executable, a PNG called poem.txt).
+var ErrContentMismatch = errors.New("content does not match the file type")
+
+// sniffedImage is, per image extension, the content type net/http's sniffer
+// must find; texts must sniff as some text/* type.
+var sniffedImage = map[string]string{
+	".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
+}
+
+// contentError says what a mismatched file's bytes are; it unwraps to
+// ErrContentMismatch.
+type contentError struct{ name, got, want string }
+
+func (e contentError) Error() string { return e.name + ": content is " + e.got + ", not " + e.want }
+func (e contentError) Unwrap() error { return ErrContentMismatch }
+
+// CheckContent refuses untrusted bytes (uploads, fetched URLs) before any
+// decoder sees them: name's extension must be a supported work type
+// (ErrUnsupported) and data must sniff as that type (ErrContentMismatch).
+func CheckContent(name string, data []byte) error {
+	kind, ok := KindOf(name)
+	if !ok {
+		return fmt.Errorf("%s: %w (want .txt .md .rst .html .htm .jpg .jpeg .png .gif .webp)", name, ErrUnsupported)
+	}
+	media, _, _ := strings.Cut(http.DetectContentType(data), ";")
+	switch want := sniffedImage[strings.ToLower(path.Ext(name))]; {
+	case kind == store.KindImage && media != want:
+		return contentError{name, media, want}
+	case kind == store.KindText && !strings.HasPrefix(media, "text/"):
+		return contentError{name, media, "text"}
+	}
+	return nil
 }
