@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -179,11 +180,16 @@ func writeCrawlOutput(g *globalOptions, o crawlOptions, rep report.Report) error
 }
 
 func writeReportFile(path string, rep report.Report, f report.Format) error {
+	return writeOutputFile(path, func(w io.Writer) error { return report.Render(w, rep, f) })
+}
+
+// writeOutputFile creates path and writes it with render.
+func writeOutputFile(path string, render func(io.Writer) error) error {
 	file, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
-	if err := report.Render(file, rep, f); err != nil {
+	if err := render(file); err != nil {
 		file.Close()
 		return fmt.Errorf("write report %s: %w", path, err)
 	}

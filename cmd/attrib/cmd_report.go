@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -86,16 +86,5 @@ func writeTotals(g *globalOptions, path string, t report.Totals, f report.Format
 	if path == "" {
 		return report.RenderTotals(g.stdout, t, f)
 	}
-	file, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	if err := report.RenderTotals(file, t, f); err != nil {
-		file.Close()
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	if err := file.Close(); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	return nil
+	return writeOutputFile(path, func(w io.Writer) error { return report.RenderTotals(w, t, f) })
 }
