@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -21,24 +20,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"golang.org/x/image/draw"
 
+	"github.com/attrib/attrib/matcher/browsertest"
 	"github.com/attrib/attrib/matcher/shareddata"
 )
-
-// chromiumPath finds Chromium. Without one the test is skipped, unless
-// ATTRIB_REQUIRE_BROWSER is set (CI), when it fails.
-func chromiumPath(tb testing.TB) string {
-	tb.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("ATTRIB_REQUIRE_BROWSER") != "" {
-		tb.Fatal("no Chromium found and ATTRIB_REQUIRE_BROWSER is set")
-	}
-	tb.Skip("no Chromium found (set ATTRIB_REQUIRE_BROWSER to fail instead)")
-	return ""
-}
 
 // The quoted paragraph of the text work, and the one word the site changed.
 const (
@@ -55,7 +39,7 @@ const (
 //
 //	ATTRIB_SCREENSHOT=$PWD/matcher/dashboard/testdata/screenshot.png go test ./cmd/attrib -run Chromium
 func TestDashboardInChromium(t *testing.T) {
-	exe := chromiumPath(t)
+	exe := browsertest.Chromium(t)
 	text, photo := chapterOne(t), shareddata.Read(t, "images/skimage/astronaut.png")
 	dir := t.TempDir()
 	textPath, photoPath := filepath.Join(dir, "tom-sawyer-chapter-1.txt"), filepath.Join(dir, "astronaut.png")
@@ -70,7 +54,7 @@ func TestDashboardInChromium(t *testing.T) {
 	if err := json.Unmarshal([]byte(c.ok("token", "create", "--creator", "Mark Twain", "--json")), &creator); err != nil || admin == "" {
 		t.Fatalf("tokens: admin %q, creator %v", admin, err)
 	}
-	b := &chrome{t: t, ctx: browserContext(t, exe), base: srv.base}
+	b := &chrome{t: t, ctx: browsertest.Tab(t, exe, chromedp.WindowSize(1200, 900)), base: srv.base}
 
 	b.login(creator.Token)
 	b.upload(textPath, photoPath)
@@ -243,20 +227,6 @@ func smallJPEG(t *testing.T, data []byte, side int) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-func browserContext(t *testing.T, exe string) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.WindowSize(1200, 900))
-	// The deadline only guards against a hung browser; nothing is timed.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	t.Cleanup(cancelTab)
-	return ctx
 }
 
 // chrome drives one tab.

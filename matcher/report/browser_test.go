@@ -1,53 +1,28 @@
 package report
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// chromiumPath finds Chromium; the test is skipped without one unless
-// ATTRIB_REQUIRE_BROWSER is set, when it fails instead.
-func chromiumPath(tb testing.TB) string {
-	tb.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("ATTRIB_REQUIRE_BROWSER") != "" {
-		tb.Fatal("no Chromium found and ATTRIB_REQUIRE_BROWSER is set")
-	}
-	tb.Skip("no Chromium found (set ATTRIB_REQUIRE_BROWSER to fail instead)")
-	return ""
-}
+	"github.com/attrib/attrib/matcher/browsertest"
+)
 
 // TestHTMLInChromium opens the fixture's HTML report in headless Chromium
 // (one browser, one page) and checks that it renders what the report holds
 // without console errors, exceptions or blocked resources.
 func TestHTMLInChromium(t *testing.T) {
-	exe := chromiumPath(t)
+	exe := browsertest.Chromium(t)
 	r := fixtureReport(t)
 	path := filepath.Join(t.TempDir(), "report.html")
 	if err := os.WriteFile(path, []byte(renderHTMLString(t, r)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true))
-	// The deadline only guards against a hung browser; it is not a timing assertion.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	defer cancelTab()
+	ctx := browsertest.Tab(t, exe)
 
 	// Subscribe before navigating: the queue keeps every message in order.
 	messages := chromedp.Console(ctx)
