@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -285,6 +286,19 @@ type PageState struct {
 // crawler's per-page link cap (extract.DefaultLimits), so every page the
 // crawler fetches fits; a page over it is stored with Links nil.
 const MaxPageLinks = 20000
+
+// Check returns ErrInvalid (wrapped, with the reason) when p cannot be
+// stored: an empty URL or more than MaxPageLinks links. Every backend
+// checks a batch with it before writing any of it.
+func (p PageState) Check() error {
+	switch {
+	case p.URL == "":
+		return fmt.Errorf("%w: page state has no URL", ErrInvalid)
+	case len(p.Links) > MaxPageLinks:
+		return fmt.Errorf("%w: page state of %s has %d links, more than %d", ErrInvalid, p.URL, len(p.Links), MaxPageLinks)
+	}
+	return nil
+}
 
 // Pages holds per-page recrawl state.
 type Pages interface {

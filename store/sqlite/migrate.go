@@ -10,6 +10,10 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
+
+	sqlitedrv "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrSchemaTooNew reports a database written by a newer attrib whose schema
@@ -80,4 +84,24 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// migrateWaiting is migrate for a file other processes may be opening at
+// the same moment. A connection's first statement switches a new file to
+// WAL, and SQLite reports that switch as busy without calling the busy
+// handler while another opener migrates: try again until busy passes.
+func migrateWaiting(ctx context.Context, db *sql.DB, busy time.Duration) error {
+	deadline := time.Now().Add(busy)
+	for {
+		err := migrate(ctx, db)
+		var se *sqlitedrv.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }

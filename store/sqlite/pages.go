@@ -17,11 +17,8 @@ func (db *DB) PutPageStates(ctx context.Context, states []store.PageState) error
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	for i, p := range states {
-		if p.URL == "" {
-			return fmt.Errorf("%s: %w: state %d has no URL", op, store.ErrInvalid, i)
-		}
-		if len(p.Links) > store.MaxPageLinks {
-			return fmt.Errorf("%s: %w: state %d has %d links, more than %d", op, store.ErrInvalid, i, len(p.Links), store.MaxPageLinks)
+		if err := p.Check(); err != nil {
+			return fmt.Errorf("%s: state %d: %w", op, i, err)
 		}
 	}
 	if len(states) == 0 {

@@ -107,7 +107,7 @@ func open(ctx context.Context, path string, cfg config) (*DB, error) {
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxIdleTime(0)
 	writer.SetConnMaxLifetime(0)
-	if err := migrate(ctx, writer); err != nil {
+	if err := migrateWaiting(ctx, writer, cfg.busyTimeout); err != nil {
 		writer.Close()
 		return nil, explain(err)
 	}
